@@ -1,0 +1,20 @@
+// `npm run bench -- <name>` runs bench/<name>.mjs; with no name it lists them.
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const available = readdirSync(here)
+  .filter((file) => file.endsWith('.mjs') && file !== 'run.mjs')
+  .map((file) => file.slice(0, -'.mjs'.length));
+const [name, ...rest] = process.argv.slice(2);
+
+if (!name || !existsSync(join(here, `${name}.mjs`))) {
+  console.error(name ? `No benchmark named "${name}".` : 'Name a benchmark to run.');
+  console.error(`Available: ${available.join(', ') || '(none yet)'}`);
+  console.error('Usage: npm run bench -- <name>');
+  process.exit(name ? 1 : 0);
+}
+const result = spawnSync(process.execPath, ['--expose-gc', join(here, `${name}.mjs`), ...rest], { stdio: 'inherit' });
+process.exit(result.status ?? 1);
