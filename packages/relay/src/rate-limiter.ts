@@ -1,0 +1,23 @@
+/** A token bucket: `perSecond` tokens a second, bursts up to `perSecond`. */
+export class TokenBucket {
+  #tokens: number;
+  #refilledAt: number;
+
+  constructor(
+    private readonly perSecond: number,
+    private readonly now: () => number = Date.now,
+  ) {
+    this.#tokens = perSecond;
+    this.#refilledAt = now();
+  }
+
+  /** Takes one token; false when the bucket is empty. */
+  take(): boolean {
+    const now = this.now();
+    this.#tokens = Math.min(this.perSecond, this.#tokens + ((now - this.#refilledAt) / 1000) * this.perSecond);
+    this.#refilledAt = now;
+    if (this.#tokens < 1) return false;
+    this.#tokens -= 1;
+    return true;
+  }
+}

@@ -1,0 +1,85 @@
+import { CloseCode } from '@inloop/protocol';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { Adapter } from './adapter.js';
+import { parseRelayConfig } from './config.js';
+import type { RelayConfig, RelayConfigInput } from './config-schema.js';
+import type { RelayCore } from './connection.js';
+import { registerHealthRoutes } from './health.js';
+import { httpApiPlugin } from './http-api/index.js';
+import { registerHttpFallback } from './http-fallback/index.js';
+import { LocalAdapter } from './local-adapter.js';
+import { RelayCoreImpl } from './relay-core.js';
+import { WebsocketTransport } from './websocket-transport.js';
+
+export interface RelayOptions extends RelayConfigInput {
+  /**
+   * Logging: `false` for none (tests), `true` for pino at `logLevel`, or a pino-compatible
+   * logger instance. Default: pino at `logLevel`.
+   */
+  logger?: boolean | FastifyBaseLogger;
+  /** Channel state and fan-out; default a new LocalAdapter (one process). */
+  adapter?: Adapter;
+}
+
+export interface Relay {
+  readonly config: RelayConfig;
+  /** What transports attach to (see connection.ts). */
+  readonly core: RelayCore;
+  readonly fastify: FastifyInstance;
+  listen(options?: { port?: number; host?: string }): Promise<{ port: number; host: string }>;
+  /** Closes every connection with 4200 (reconnect now), then the HTTP server and the adapter. */
+  close(): Promise<void>;
+}
+
+/** Largest websocket frame ws accepts before dropping the socket; smaller frames over the app limit get pusher:error. */
+const HARD_FRAME_LIMIT_FACTOR = 4;
+
+function fastifyLogger(options: RelayOptions, config: RelayConfig) {
+  if (options.logger === false) return { logger: false as const };
+  if (options.logger === undefined || options.logger === true) return { logger: { level: config.logLevel } };
+  return { loggerInstance: options.logger };
+}
+
+export async function createRelay(options: RelayOptions): Promise<Relay> {
+  const { logger: _logger, adapter: givenAdapter, ...rest } = options;
+  const config = parseRelayConfig(rest);
+  const fastify = Fastify({ ...fastifyLogger(options, config), bodyLimit: config.maxHttpBodyBytes });
+  const adapter = givenAdapter ?? new LocalAdapter();
+  const core = new RelayCoreImpl(config, adapter, fastify.log);
+  const largestFrame = Math.max(...config.apps.map((app) => app.limits.maxFrameBytes));
+  const websockets = new WebsocketTransport(
+    core,
+    fastify.log,
+    Math.max(64 * 1024, largestFrame * HARD_FRAME_LIMIT_FACTOR),
+  );
+  websockets.attach(fastify.server);
+
+  registerHealthRoutes(fastify, core);
+  await fastify.register(httpApiPlugin, { core });
+  await registerHttpFallback(fastify, core);
+  core.startActivityChecks();
+
+  let closed: Promise<void> | undefined;
+  return {
+    config,
+    core,
+    fastify,
+    async listen(listenOptions = {}) {
+      const port = listenOptions.port ?? config.port;
+      const host = listenOptions.host ?? config.host;
+      await fastify.listen({ port, host });
+      const address = fastify.server.address();
+      const boundPort = typeof address === 'object' && address ? address.port : port;
+      return { port: boundPort, host };
+    },
+    close() {
+      closed ??= (async () => {
+        core.closeAll(CloseCode.GenericReconnectImmediately, 'the relay is shutting down, reconnect');
+        websockets.close();
+        await fastify.close();
+        await adapter.close();
+      })();
+      return closed;
+    },
+  };
+}
