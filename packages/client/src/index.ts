@@ -1,0 +1,16 @@
+export type { AdapterOptions, TaskWatcher } from './adapters/adapter-options.js';
+export { type AblyChannelLike, type AblyRealtimeLike, fromAbly } from './adapters/ably.js';
+export { fromPusherJs, type PusherJsChannelLike, type PusherJsLike } from './adapters/pusher-js.js';
+export { Backoff, type BackoffOptions } from './backoff.js';
+export { Channel, type EventCallback, type EventMeta, type SubscriptionState } from './channel.js';
+export { connect, InloopClient } from './client.js';
+export { Connection, type ConnectionState, type StateChange } from './connection.js';
+export { ClientErrorCode, InloopClientError } from './errors.js';
+export type { ConnectOptions, EnvironmentEvents, HeadersSource } from './options.js';
+export { type Member, PresenceMembers } from './presence.js';
+export type { RealtimeStatus, TaskFeed, TaskFeedHandlers } from './task-feed.js';
+export type { TaskView } from './task-view.js';
+export type { TransportName, WebSocketConstructor, WebSocketLike } from './transport.js';
+export type { SignedInUser } from './user.js';
+export { CLIENT_VERSION } from './version.js';
+export type { TaskChangeCallback, WatchTaskOptions } from './watch-task.js';

@@ -1,0 +1,179 @@
+import type { BackoffOptions } from './backoff.js';
+import { ClientErrorCode, InloopClientError } from './errors.js';
+import {
+  TRANSPORT_NAMES,
+  type FetchLike,
+  type TransportEndpoints,
+  type TransportName,
+  type WebSocketConstructor,
+} from './transport.js';
+import { CLIENT_VERSION } from './version.js';
+
+export type HeadersSource = Record<string, string> | (() => Record<string, string>);
+
+export interface ConnectOptions {
+  /** The app key (Pusher app key or the relay's app key). */
+  key: string;
+  /** Pusher Channels cluster, e.g. `eu`; ignored when `wsHost` is set. */
+  cluster?: string;
+  wsHost?: string;
+  wsPort?: number;
+  wssPort?: number;
+  wsPath?: string;
+  httpHost?: string;
+  httpPort?: number;
+  httpsPort?: number;
+  /** Path prefix of the HTTP fallback, default `/pusher`. */
+  httpPath?: string;
+  /** Use wss/https. Default: true for a cluster or an https page, false otherwise. */
+  forceTLS?: boolean;
+  /** Channel authorization endpoint (form-encoded `socket_id` + `channel_name`). */
+  authEndpoint?: string;
+  /** User authentication endpoint for sign-in (form-encoded `socket_id`). */
+  userAuthEndpoint?: string;
+  authHeaders?: HeadersSource;
+  /** Where to read a task's snapshot: a URL with `{id}` (e.g. `/tasks/{id}`) or a function. */
+  statusEndpoint?: string | ((taskId: string) => string);
+  statusHeaders?: HeadersSource;
+  /** Transports to try, in order. Default `['ws', 'xhr_streaming', 'xhr_polling']`. */
+  transports?: TransportName[];
+  /** Silence after which the client pings, in ms (the server's value is used when lower). Default 120 000. */
+  activityTimeoutMs?: number;
+  /** How long to wait for any answer to a ping, in ms. Default 30 000. */
+  pongTimeoutMs?: number;
+  /** How long one transport may take to complete the handshake, in ms. Default 10 000. */
+  connectTimeoutMs?: number;
+  /** Reconnect backoff (full jitter). Default initial 250 ms, cap 30 000 ms. */
+  backoff?: BackoffOptions;
+  /** While on an HTTP fallback, try the websocket again after this long, in ms. Default 30 000. */
+  upgradeAfterMs?: number;
+  /** Status-endpoint polling while no realtime transport works. Default initial 2 000 ms, cap 60 000 ms. */
+  pollBackoff?: BackoffOptions;
+  /** A running task with no event for this long is `stalled`, in ms. Default 30 000. */
+  stallAfterMs?: number;
+  /** Channel prefix of task channels. Default `private-cache-task-`. */
+  taskChannelPrefix?: string;
+  /** Injected WebSocket constructor (e.g. the `ws` package in Node 20). Default `globalThis.WebSocket`. */
+  WebSocket?: WebSocketConstructor;
+  /** Injected fetch. Default `globalThis.fetch`. */
+  fetch?: FetchLike;
+  /** Source of `visibilitychange`/`online`/`offline` events. Default `window`/`document` when present. */
+  environmentEvents?: EnvironmentEvents | null;
+}
+
+/** Where the client learns that the tab became visible or the network came back. */
+export interface EnvironmentEvents {
+  onVisible(listener: () => void): () => void;
+  onOnline(listener: () => void): () => void;
+  onOffline(listener: () => void): () => void;
+}
+
+export interface ResolvedOptions {
+  key: string;
+  endpoints: TransportEndpoints;
+  transports: TransportName[];
+  authEndpoint?: string;
+  userAuthEndpoint?: string;
+  authHeaders: () => Record<string, string>;
+  statusUrl?: (taskId: string) => string;
+  statusHeaders: () => Record<string, string>;
+  activityTimeoutMs: number;
+  pongTimeoutMs: number;
+  connectTimeoutMs: number;
+  backoff: BackoffOptions;
+  upgradeAfterMs: number;
+  pollBackoff: BackoffOptions;
+  stallAfterMs: number;
+  taskChannelPrefix?: string;
+  WebSocket?: WebSocketConstructor;
+  fetch?: FetchLike;
+}
+
+function invalid(message: string): never {
+  throw new InloopClientError(ClientErrorCode.ConfigInvalid, message);
+}
+
+function positive(name: string, value: number | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
+    invalid(`${name} must be a positive number of milliseconds, got ${String(value)}`);
+  }
+  return value;
+}
+
+function headersOf(source: HeadersSource | undefined): () => Record<string, string> {
+  if (typeof source === 'function') return source;
+  const fixed = source ?? {};
+  return () => fixed;
+}
+
+function pageIsHttps(): boolean {
+  const location = (globalThis as { location?: { protocol?: string } }).location;
+  return location?.protocol === 'https:';
+}
+
+/** Validates connect() options and derives the endpoint URLs. */
+export function resolveOptions(options: ConnectOptions): ResolvedOptions {
+  if (!options || typeof options !== 'object') invalid('connect() needs an options object with at least `key`');
+  if (typeof options.key !== 'string' || options.key.length === 0) {
+    invalid('`key` must be the non-empty app key (Pusher app key or the relay app key)');
+  }
+  if (!options.wsHost && !options.cluster) {
+    invalid('set `wsHost` (and `wsPort`) for a relay, or `cluster` for Pusher Channels');
+  }
+  const transports = options.transports ?? [...TRANSPORT_NAMES];
+  if (!Array.isArray(transports) || transports.length === 0) invalid('`transports` must list at least one transport');
+  for (const name of transports) {
+    if (!TRANSPORT_NAMES.includes(name))
+      invalid(`unknown transport "${String(name)}"; use ${TRANSPORT_NAMES.join(', ')}`);
+  }
+
+  const hosted = !options.wsHost;
+  const tls = options.forceTLS ?? (hosted || pageIsHttps());
+  const wsHost = options.wsHost ?? `ws-${options.cluster}.pusher.com`;
+  const wsPort = tls ? (options.wssPort ?? options.wsPort ?? 443) : (options.wsPort ?? 80);
+  const httpHost = options.httpHost ?? (hosted ? `sockjs-${options.cluster}.pusher.com` : wsHost);
+  const defaultHttpPort = hosted ? (tls ? 443 : 80) : wsPort;
+  const httpPort = tls
+    ? (options.httpsPort ?? options.httpPort ?? defaultHttpPort)
+    : (options.httpPort ?? defaultHttpPort);
+  const query = `?protocol=7&client=inloop-js&version=${CLIENT_VERSION}`;
+  const endpoints: TransportEndpoints = {
+    ws: `${tls ? 'wss' : 'ws'}://${wsHost}:${wsPort}${options.wsPath ?? ''}/app/${encodeURIComponent(options.key)}${query}&flash=false`,
+    httpBase: `${tls ? 'https' : 'http'}://${httpHost}:${httpPort}${options.httpPath ?? '/pusher'}/app/${encodeURIComponent(options.key)}`,
+    httpQuery: query,
+  };
+
+  const { statusEndpoint } = options;
+  let statusUrl: ((taskId: string) => string) | undefined;
+  if (typeof statusEndpoint === 'string') {
+    if (!statusEndpoint.includes('{id}')) invalid('`statusEndpoint` must contain `{id}`, e.g. "/tasks/{id}"');
+    statusUrl = (taskId) => statusEndpoint.split('{id}').join(encodeURIComponent(taskId));
+  } else if (typeof statusEndpoint === 'function') {
+    statusUrl = statusEndpoint;
+  } else if (statusEndpoint !== undefined) {
+    invalid('`statusEndpoint` must be a string with `{id}` or a function of the task id');
+  }
+
+  const resolved: ResolvedOptions = {
+    key: options.key,
+    endpoints,
+    transports: [...transports],
+    authHeaders: headersOf(options.authHeaders),
+    statusHeaders: headersOf(options.statusHeaders),
+    activityTimeoutMs: positive('activityTimeoutMs', options.activityTimeoutMs, 120_000),
+    pongTimeoutMs: positive('pongTimeoutMs', options.pongTimeoutMs, 30_000),
+    connectTimeoutMs: positive('connectTimeoutMs', options.connectTimeoutMs, 10_000),
+    backoff: { initialMs: 250, maxMs: 30_000, ...options.backoff },
+    upgradeAfterMs: positive('upgradeAfterMs', options.upgradeAfterMs, 30_000),
+    pollBackoff: { initialMs: 2_000, maxMs: 60_000, multiplier: 1.5, ...options.pollBackoff },
+    stallAfterMs: positive('stallAfterMs', options.stallAfterMs, 30_000),
+  };
+  if (options.authEndpoint) resolved.authEndpoint = options.authEndpoint;
+  if (options.userAuthEndpoint) resolved.userAuthEndpoint = options.userAuthEndpoint;
+  if (statusUrl) resolved.statusUrl = statusUrl;
+  if (options.taskChannelPrefix) resolved.taskChannelPrefix = options.taskChannelPrefix;
+  if (options.WebSocket) resolved.WebSocket = options.WebSocket;
+  if (options.fetch) resolved.fetch = options.fetch;
+  return resolved;
+}

@@ -1,0 +1,57 @@
+import type { PresenceData } from '@inloop/protocol';
+
+export interface Member {
+  id: string;
+  info: unknown;
+}
+
+/** Who is on a presence channel; kept up to date from member_added/member_removed. */
+export class PresenceMembers {
+  private members = new Map<string, unknown>();
+  /** The signed-in member, from the channel_data this client authorized with. */
+  me: Member | null = null;
+
+  get count(): number {
+    return this.members.size;
+  }
+
+  get(id: string): Member | null {
+    return this.members.has(id) ? { id, info: this.members.get(id) } : null;
+  }
+
+  each(callback: (member: Member) => void): void {
+    for (const [id, info] of this.members) callback({ id, info });
+  }
+
+  /** @internal */
+  setMe(channelData: string | undefined): void {
+    if (!channelData) return;
+    try {
+      const data = JSON.parse(channelData) as { user_id?: unknown; user_info?: unknown };
+      this.me = { id: String(data.user_id), info: data.user_info };
+    } catch {
+      this.me = null;
+    }
+  }
+
+  /** @internal */
+  reset(presence: PresenceData | undefined): void {
+    this.members = new Map(Object.entries(presence?.hash ?? {}));
+    for (const id of presence?.ids ?? []) if (!this.members.has(id)) this.members.set(id, undefined);
+  }
+
+  /** @internal */
+  add(id: string, info: unknown): Member | null {
+    const isNew = !this.members.has(id);
+    this.members.set(id, info);
+    return isNew ? { id, info } : null;
+  }
+
+  /** @internal */
+  remove(id: string): Member | null {
+    if (!this.members.has(id)) return null;
+    const member = { id, info: this.members.get(id) };
+    this.members.delete(id);
+    return member;
+  }
+}

@@ -1,0 +1,33 @@
+import { fetchOf } from './environment.js';
+import { ClientErrorCode, InloopClientError } from './errors.js';
+import type { FetchLike } from './transport.js';
+
+export interface StatusSource {
+  url: (taskId: string) => string;
+  headers: () => Record<string, string>;
+  fetch?: FetchLike;
+}
+
+/** Reads a task's snapshot from the app's status endpoint; undefined when the task is not known (404). */
+export async function fetchTaskStatus(source: StatusSource, taskId: string): Promise<unknown> {
+  const url = source.url(taskId);
+  const response = await fetchOf(source)(url, {
+    method: 'GET',
+    headers: { Accept: 'application/json', ...source.headers() },
+    credentials: 'same-origin',
+    cache: 'no-store',
+  });
+  if (response.status === 404) {
+    await response.body?.cancel().catch(() => {});
+    return undefined;
+  }
+  if (!response.ok) {
+    await response.body?.cancel().catch(() => {});
+    throw new InloopClientError(
+      ClientErrorCode.StatusFailed,
+      `GET ${url} answered ${response.status}`,
+      response.status,
+    );
+  }
+  return response.json();
+}

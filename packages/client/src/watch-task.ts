@@ -1,0 +1,142 @@
+import { applyTaskEvent, isTerminalState, type TaskEvent, type TaskSnapshot, taskChannel } from '@inloop/protocol';
+import { Backoff, type BackoffOptions } from './backoff.js';
+import { reportListenerError } from './emitter.js';
+import { onGapClosed } from './environment-events.js';
+import type { EnvironmentEvents } from './options.js';
+import { fetchTaskStatus, type StatusSource } from './status.js';
+import type { TaskFeed } from './task-feed.js';
+import { asTaskEvent, snapshotAsEvent, type TaskView, viewOf } from './task-view.js';
+
+export interface WatchTaskOptions {
+  /** A running task with no event for this long is `stalled`, in ms. */
+  stallAfterMs?: number;
+  /** The task's channel; default `taskChannel(taskId)` (with the client's prefix). */
+  channel?: string;
+  /** Called when the status endpoint fails (the watch keeps going). */
+  onError?: (error: unknown) => void;
+}
+
+export interface WatchSettings {
+  stallAfterMs: number;
+  channelPrefix?: string;
+  status?: StatusSource;
+  pollBackoff: BackoffOptions;
+  environmentEvents: EnvironmentEvents | null;
+}
+
+export type TaskChangeCallback = (view: TaskView) => void;
+
+/**
+ * Turns a task channel into a view that only moves forward: events are folded with the protocol's
+ * reducer (duplicates and stale events drop out), every gap ends with a catch-up from the cache
+ * replay and the status endpoint, and while no realtime transport works the status endpoint is
+ * polled with backoff until the task ends or realtime returns.
+ */
+export function watchTaskOn(
+  feed: TaskFeed,
+  taskId: string,
+  onChange: TaskChangeCallback,
+  settings: WatchSettings,
+  options: WatchTaskOptions = {},
+): () => void {
+  const stallAfterMs = options.stallAfterMs ?? settings.stallAfterMs;
+  const channel =
+    options.channel ?? taskChannel(taskId, settings.channelPrefix ? { prefix: settings.channelPrefix } : {});
+  let snapshot: TaskSnapshot | undefined;
+  let stalled = false;
+  let stopped = false;
+  let stallTimer: ReturnType<typeof setTimeout> | null = null;
+  let pollTimer: ReturnType<typeof setTimeout> | null = null;
+  const pollBackoff = new Backoff(settings.pollBackoff);
+
+  const terminal = () => snapshot !== undefined && isTerminalState(snapshot.state);
+
+  function notify(): void {
+    try {
+      onChange(viewOf(taskId, snapshot, stalled));
+    } catch (error) {
+      reportListenerError(error);
+    }
+  }
+
+  function armStallTimer(): void {
+    if (stallTimer) clearTimeout(stallTimer);
+    stallTimer = null;
+    if (snapshot?.state !== 'running') return;
+    stallTimer = setTimeout(() => {
+      stallTimer = null;
+      if (stopped || snapshot?.state !== 'running') return;
+      stalled = true;
+      notify();
+    }, stallAfterMs);
+  }
+
+  function accept(event: TaskEvent, atLeastPercent = 0): void {
+    if (stopped) return;
+    const next = applyTaskEvent(snapshot, event);
+    if (next === snapshot) return;
+    snapshot = atLeastPercent > next.percent ? { ...next, percent: Math.min(100, atLeastPercent) } : next;
+    stalled = false;
+    armStallTimer();
+    if (terminal()) stopPolling();
+    notify();
+  }
+
+  async function catchUp(): Promise<void> {
+    if (!settings.status || stopped) return;
+    try {
+      const body = await fetchTaskStatus(settings.status, taskId);
+      const read = body === undefined ? null : snapshotAsEvent(body, taskId);
+      if (read) accept(read.event, read.percent);
+    } catch (error) {
+      options.onError?.(error);
+    }
+  }
+
+  function stopPolling(): void {
+    if (pollTimer) clearTimeout(pollTimer);
+    pollTimer = null;
+  }
+
+  function schedulePoll(): void {
+    if (pollTimer || stopped || terminal() || !settings.status || feed.realtime() !== 'down') return;
+    pollTimer = setTimeout(async () => {
+      await catchUp();
+      pollTimer = null;
+      schedulePoll();
+    }, pollBackoff.next());
+  }
+
+  const stops = [
+    feed.watchChannel(channel, {
+      onData: (data) => {
+        const event = asTaskEvent(data, taskId);
+        if (event) accept(event);
+      },
+      onSubscribed: () => void catchUp(),
+    }),
+    feed.onRealtimeChange((status) => {
+      if (status === 'down') {
+        pollBackoff.reset();
+        void catchUp();
+        schedulePoll();
+      } else if (status === 'up') {
+        stopPolling();
+      }
+    }),
+    onGapClosed(settings.environmentEvents, () => {
+      if (terminal()) return;
+      feed.refresh(channel);
+      void catchUp();
+    }),
+  ];
+  if (feed.realtime() === 'down') schedulePoll();
+
+  return () => {
+    if (stopped) return;
+    stopped = true;
+    stopPolling();
+    if (stallTimer) clearTimeout(stallTimer);
+    for (const stop of stops) stop();
+  };
+}

@@ -1,0 +1,98 @@
+import type PusherServer from 'pusher';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import type { Channel } from '../src/index.js';
+import type { TransportName } from '../src/transport.js';
+import {
+  type AppServer,
+  disconnectClients,
+  pusherServer,
+  type RunningRelay,
+  relayClient,
+  startAppServer,
+  startRelay,
+  WAIT,
+} from './relay-harness.js';
+import { refusableWebSocket } from './refusable-websocket.js';
+
+function received(channel: Channel, event: string): unknown[] {
+  const list: unknown[] = [];
+  channel.bind(event, (data) => list.push(data));
+  return list;
+}
+
+describe('client against a real relay: transports', () => {
+  let running: RunningRelay;
+  let server: PusherServer;
+  let app: AppServer;
+
+  beforeAll(async () => {
+    running = await startRelay();
+    server = pusherServer(running.port);
+    app = await startAppServer(() => server);
+  });
+  afterEach(() => disconnectClients());
+  afterAll(async () => {
+    await app.close();
+    await running.close();
+  });
+
+  describe.each<TransportName>(['xhr_streaming', 'xhr_polling'])('%s on its own', (transport) => {
+    it('connects, subscribes public, private and presence channels and receives events in order', async () => {
+      const client = relayClient(running.port, app, { transports: [transport] });
+      await vi.waitFor(() => expect(client.state).toBe('connected'), WAIT);
+      expect(client.connection.transport).toBe(transport);
+      const names = [`feed-${transport}`, `private-feed-${transport}`, `presence-feed-${transport}`];
+      const channels = names.map((name) => client.subscribe(name));
+      const lists = channels.map((channel) => received(channel, 'n'));
+      await vi.waitFor(() => expect(channels.every((channel) => channel.subscribed)).toBe(true), WAIT);
+      expect(channels[2]!.members?.count).toBe(1);
+      for (let n = 1; n <= 20; n++) await server.trigger(names, 'n', { n });
+      const expected = Array.from({ length: 20 }, (_, index) => ({ n: index + 1 }));
+      await vi.waitFor(() => expect(lists).toEqual([expected, expected, expected]), WAIT);
+    });
+
+    it('sends client events up through xhr_send', async () => {
+      const sender = relayClient(running.port, app, { transports: [transport] });
+      const listener = relayClient(running.port, app);
+      const a = sender.subscribe('private-room');
+      const b = listener.subscribe('private-room');
+      const got = received(b, 'client-hello');
+      await vi.waitFor(() => expect(a.subscribed && b.subscribed).toBe(true), WAIT);
+      a.trigger('client-hello', { from: transport });
+      await vi.waitFor(() => expect(got).toEqual([{ from: transport }]), WAIT);
+    });
+  });
+
+  it('falls back to HTTP streaming when websockets are refused, then upgrades back without losing subscriptions', async () => {
+    const blocker = refusableWebSocket();
+    const client = relayClient(running.port, app, { WebSocket: blocker.WebSocket, upgradeAfterMs: 200 });
+    const channel = client.subscribe('private-upgrade');
+    const events = received(channel, 'e');
+    await vi.waitFor(() => expect(channel.subscribed).toBe(true), WAIT);
+    expect(client.connection.transport).toBe('xhr_streaming');
+    await server.trigger('private-upgrade', 'e', { n: 1 });
+    await vi.waitFor(() => expect(events).toEqual([{ n: 1 }]), WAIT);
+
+    const transports: string[] = [];
+    client.on('connected', ({ transport }) => transports.push(transport));
+    blocker.refuse.on = false;
+    await vi.waitFor(() => expect(transports).toContain('ws'), WAIT);
+    await vi.waitFor(() => expect(channel.subscribed).toBe(true), WAIT);
+    expect(client.connection.transport).toBe('ws');
+    // The relay keeps the abandoned HTTP session subscribed for a while: its copies must not reach us.
+    await server.trigger('private-upgrade', 'e', { n: 2 });
+    await server.trigger('private-upgrade', 'e', { n: 3 });
+    await vi.waitFor(() => expect(events).toContainEqual({ n: 3 }), WAIT);
+    expect(events).toEqual([{ n: 1 }, { n: 2 }, { n: 3 }]);
+  });
+
+  it('goes on to long-polling when streaming is not allowed either', async () => {
+    const blocker = refusableWebSocket();
+    const client = relayClient(running.port, app, {
+      WebSocket: blocker.WebSocket,
+      transports: ['ws', 'xhr_polling'],
+    });
+    await vi.waitFor(() => expect(client.state).toBe('connected'), WAIT);
+    expect(client.connection.transport).toBe('xhr_polling');
+  });
+});
