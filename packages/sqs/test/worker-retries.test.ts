@@ -1,0 +1,108 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { enqueue } from '../src/enqueue.js';
+import { JobError, nonRetryable } from '../src/errors.js';
+import { createWorker, type Worker } from '../src/worker.js';
+import type { JobHandler } from '../src/worker-options.js';
+import type { WorkerEvents } from '../src/worker-events.js';
+import { type SqsHarness, startSqs } from './helpers/fauxqs.js';
+import { captureLogger } from './helpers/logger.js';
+import { createTestNotifier, type TestNotifier } from './helpers/notifier.js';
+import { until } from './helpers/wait.js';
+
+describe('worker retries', () => {
+  let harness: SqsHarness;
+  let test: TestNotifier;
+  const workers: Worker<unknown>[] = [];
+
+  beforeAll(async () => {
+    harness = await startSqs();
+    test = createTestNotifier();
+  });
+  afterAll(async () => {
+    await Promise.all(workers.map((worker) => worker.stop()));
+    await harness.close();
+  });
+
+  function startWorker(queueUrl: string, handler: JobHandler<unknown>) {
+    const worker = createWorker({
+      sqs: harness.sqs,
+      queueUrl,
+      notifier: test.notifier,
+      waitTimeSeconds: 1,
+      concurrency: 2,
+      visibilityTimeout: 5,
+      backoff: { baseMs: 200, maxMs: 1000 },
+      handler,
+      logger: captureLogger().logger,
+    });
+    workers.push(worker);
+    return worker;
+  }
+
+  it('reports retrying with the attempt and next time, then succeeded on the next attempt', async () => {
+    const { queueUrl } = await harness.createQueue({ dlq: 3 });
+    const retrying: WorkerEvents['retrying'][0][] = [];
+    const attempts: number[] = [];
+    const worker = startWorker(queueUrl, (_payload, ctx) => {
+      attempts.push(ctx.attempt);
+      if (ctx.attempt === 1) throw new JobError('FLAKY', 'The service was busy.');
+      return 'ok';
+    });
+    worker.on('retrying', (event) => retrying.push(event));
+    await worker.start();
+    const before = Date.now();
+    const { taskId } = await enqueue({ sqs: harness.sqs, queueUrl, notifier: test.notifier, owner: 'u', payload: {} });
+
+    await until(() => test.recorder.view(taskId)?.state === 'succeeded', 'task succeeded');
+    expect(attempts).toEqual([1, 2]);
+    expect(test.recorder.transitions(taskId)).toEqual(['queued', 'running', 'retrying', 'running', 'succeeded']);
+    const retry = test.recorder.of(taskId).find((event) => event.state === 'retrying')!;
+    expect(retry.attempt).toBe(1);
+    expect(retry.error).toEqual({ code: 'FLAKY', message: 'The service was busy.', retryable: true });
+    expect(retrying).toHaveLength(1);
+    expect(retrying[0]!.nextAt).toBeGreaterThan(before);
+    expect(test.recorder.view(taskId)).toMatchObject({ state: 'succeeded', attempt: 2, percent: 100, result: 'ok' });
+  });
+
+  it('reports failed (not retrying) on the last attempt and leaves the message in the dead-letter queue', async () => {
+    const { queueUrl, dlqName } = await harness.createQueue({ dlq: 2 });
+    const failed: WorkerEvents['failed'][0][] = [];
+    const worker = startWorker(queueUrl, () => {
+      throw new Error('database password wrong: hunter2');
+    });
+    worker.on('failed', (event) => failed.push(event));
+    await worker.start();
+    const { taskId } = await enqueue({ sqs: harness.sqs, queueUrl, notifier: test.notifier, owner: 'u', payload: {} });
+
+    await until(() => test.recorder.view(taskId)?.state === 'failed', 'task failed');
+    await until(() => harness.counts(dlqName!).ready === 1, 'message moved to the DLQ');
+    expect(test.recorder.transitions(taskId)).toEqual(['queued', 'running', 'retrying', 'running', 'failed']);
+    const view = test.recorder.view(taskId)!;
+    expect(view.attempt).toBe(2);
+    // The internal message stays in the log; the browser sees a code and a safe message.
+    expect(view.error).toEqual({ code: 'TASK_FAILED', message: 'The task failed.', retryable: false });
+    expect(failed).toHaveLength(1);
+    expect((failed[0]!.cause as Error).message).toContain('hunter2');
+  });
+
+  it('fails at once on a non-retryable error and deletes the message', async () => {
+    const { queueUrl, name, dlqName } = await harness.createQueue({ dlq: 5 });
+    let calls = 0;
+    const worker = startWorker(queueUrl, () => {
+      calls += 1;
+      throw nonRetryable('BAD_INPUT', 'The file is not a CSV.');
+    });
+    await worker.start();
+    const { taskId } = await enqueue({ sqs: harness.sqs, queueUrl, notifier: test.notifier, owner: 'u', payload: {} });
+    await until(() => test.recorder.view(taskId)?.state === 'failed', 'task failed');
+    expect(calls).toBe(1);
+    expect(test.recorder.view(taskId)?.error).toEqual({
+      code: 'BAD_INPUT',
+      message: 'The file is not a CSV.',
+      retryable: false,
+    });
+    await until(() => harness.counts(dlqName!).ready === 1, 'failed message goes to the DLQ');
+    expect(harness.counts(name)).toEqual({ ready: 0, inflight: 0, delayed: 0 });
+    expect(calls).toBe(1);
+  });
+});
