@@ -10,7 +10,7 @@ export class FifoGroups {
 
   constructor(
     private readonly execute: (job: Job) => Promise<JobOutcome>,
-    private readonly release: (jobs: Job[]) => Promise<void>,
+    private readonly release: (jobs: Job[]) => Promise<unknown>,
   ) {}
 
   add(groupId: string, job: Job): void {

@@ -92,11 +92,14 @@ export class Job {
     return this.phase === 'settling';
   }
 
-  /** stop() past its timeout: abort a waiting or running job; its later outcome is ignored. False if settling. */
+  /**
+   * stop() past its timeout, or a FIFO group giving back its later messages: aborts a waiting or running job and
+   * ignores its later outcome. False if it is already settling. The lease keeps running until the worker gives the
+   * message back (see Worker.giveBack), so the message does not lapse into another receive before that.
+   */
   abandon(): boolean {
     if (this.phase === 'settling' || this.phase === 'done' || this.abandoned) return false;
     this.abandoned = true;
-    this.lease.stop();
     this.controller.abort(new JobAbortedError(SqsErrorCode.ShuttingDown, 'the worker is shutting down'));
     return true;
   }
@@ -107,7 +110,7 @@ export class Job {
     try {
       return await this.process();
     } finally {
-      this.lease.stop();
+      if (!this.abandoned) void this.lease.stop();
       this.phase = 'done';
     }
   }
@@ -160,7 +163,7 @@ export class Job {
     // From here on the outcome is ours to report; stop() no longer abandons this job.
     if (this.abandoned) return 'abandoned';
     this.phase = 'settling';
-    this.lease.stop();
+    await this.lease.stop();
 
     if (succeeded) {
       await this.report(reporter.succeed(result));
@@ -273,6 +276,7 @@ export class Job {
 
   /** Visible again at once: the next receive gets it, or SQS moves it to the DLQ past maxReceiveCount. */
   private async releaseNow(): Promise<JobOutcome> {
+    await this.lease.stop();
     await this.changeVisibility(0).catch((error: unknown) => {
       this.runtime.logger.warn({ taskId: this.taskId, ...errorContext(error) }, 'could not release the message');
     });

@@ -23,6 +23,7 @@ export class VisibilityLease {
   private timer: NodeJS.Timeout | undefined;
   private stopped = false;
   private atLimit = false;
+  private extending: Promise<void> | undefined;
   private readonly now: () => number;
 
   constructor(private readonly options: VisibilityLeaseOptions) {
@@ -34,10 +35,12 @@ export class VisibilityLease {
     this.schedule();
   }
 
-  stop(): void {
+  /** Stops extending; resolves once an extension already sent has settled, so a later visibility change wins. */
+  stop(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
+    return this.extending ?? Promise.resolve();
   }
 
   /** Seconds the message may still be kept invisible, counted against the 12-hour limit. */
@@ -49,7 +52,11 @@ export class VisibilityLease {
   private schedule(): void {
     if (this.stopped || this.atLimit) return;
     const delay = Math.max(0, (this.expiresAt - this.now()) / 2);
-    this.timer = setTimeout(() => void this.extend(), delay);
+    this.timer = setTimeout(() => {
+      this.extending = this.extend().finally(() => {
+        this.extending = undefined;
+      });
+    }, delay);
     this.timer.unref?.();
   }
 

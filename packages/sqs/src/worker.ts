@@ -33,7 +33,7 @@ export class Worker<Payload = unknown> extends EventEmitter<WorkerEvents> {
   private receiveFailures = 0;
   private pausedUntil = 0;
   private pauseTimer: NodeJS.Timeout | undefined;
-  private idleWaiters: Array<() => void> = [];
+  private waiters: Array<{ condition: () => boolean; resolve: () => void }> = [];
   private stopping: Promise<void> | undefined;
   private runtime: JobRuntime | undefined;
   private fifo: FifoGroups | undefined;
@@ -95,7 +95,7 @@ export class Worker<Payload = unknown> extends EventEmitter<WorkerEvents> {
     if (queue.fifo)
       this.fifo = new FifoGroups(
         (job) => this.execute(job),
-        (jobs) => this.releaseJobs(jobs),
+        (jobs) => this.giveBack(this.takeBack(jobs)),
       );
     if (options.handleSignals) this.installSignalHandlers();
     this.currentState = 'running';
@@ -118,29 +118,27 @@ export class Worker<Payload = unknown> extends EventEmitter<WorkerEvents> {
   private async shutdown(): Promise<void> {
     this.currentState = 'stopping';
     if (this.pauseTimer) clearTimeout(this.pauseTimer);
-    if (this.fifo) await this.releaseJobs(this.fifo.takeWaiting());
+    // Later messages of a FIFO group wait behind a running one, which keeps the group locked in SQS: give them back.
+    if (this.fifo) await this.giveBack(this.takeBack(this.fifo.takeWaiting()));
 
     const timeoutMs = this.options.shutdownTimeout ?? DEFAULT_SHUTDOWN_TIMEOUT_MS;
     let timer: NodeJS.Timeout | undefined;
     const timedOut = new Promise<boolean>((resolve) => {
       timer = setTimeout(() => resolve(true), timeoutMs);
     });
-    // Pending long polls are awaited (at most waitTimeSeconds), never aborted: SQS may still hand messages to an
-    // aborted poll, and they would stay invisible for a whole visibility timeout. What they bring back is released
-    // at once (see receive()).
-    const timeoutHit = await Promise.race([this.idle().then(() => false), timedOut]);
+    const timeoutHit = await Promise.race([this.waitFor(() => this.isIdle()).then(() => false), timedOut]);
     clearTimeout(timer);
-    if (timeoutHit || this.active.size > 0) {
-      const abandoned = [...this.active].filter((job) => job.abandon());
-      for (const job of abandoned) this.active.delete(job);
-      if (abandoned.length > 0) {
-        this.logger.warn(
-          { count: abandoned.length },
-          'shutdown timeout: aborted jobs, their messages are visible again',
-        );
-        await this.releaseJobs(abandoned);
+    if (timeoutHit) {
+      const taken = this.takeBack([...this.active]);
+      // Pending long polls are awaited (at most waitTimeSeconds), never aborted: SQS may still hand messages to an
+      // aborted poll, and they would stay invisible for a whole visibility timeout. Messages are given back only
+      // after them, so no poll of ours takes a message back in (which would count as one more attempt).
+      await this.waitFor(() => this.receiving === 0);
+      if (taken.length > 0) {
+        this.logger.warn({ count: taken.length }, 'shutdown timeout: aborted jobs, their messages are visible again');
+        await this.giveBack(taken);
       }
-      await this.idle();
+      await this.waitFor(() => this.isIdle());
     }
     await this.runtime?.deleter.flush();
     this.removeSignalHandlers();
@@ -210,14 +208,16 @@ export class Worker<Payload = unknown> extends EventEmitter<WorkerEvents> {
       this.receiveFailures = 0;
     } catch (error) {
       this.pauseAfterReceiveFailure(error);
-    } finally {
-      this.reserved -= count;
-      this.receiving -= 1;
     }
-    if (this.currentState !== 'running') {
+    this.reserved -= count;
+    if (this.currentState !== 'running' && messages.length > 0) {
       // A receive that was pending when stop() began: give its messages back untouched.
-      if (messages.length > 0) await changeVisibilities(runtime.sqs, runtime.queueUrl, messages, 0).catch(() => []);
-      this.notifyIfIdle();
+      await changeVisibilities(runtime.sqs, runtime.queueUrl, messages, 0).catch(() => []);
+      messages = [];
+    }
+    this.receiving -= 1;
+    if (this.currentState !== 'running') {
+      this.checkWaiters();
       return;
     }
     for (const message of messages) {
@@ -249,22 +249,28 @@ export class Worker<Payload = unknown> extends EventEmitter<WorkerEvents> {
       this.emitError(SqsErrorCode.JobFailed, `unexpected error in task ${job.taskId}: ${(error as Error).message}`);
     } finally {
       this.active.delete(job);
-      this.notifyIfIdle();
+      this.checkWaiters();
       this.schedulePump();
     }
     return outcome;
   }
 
-  /** Aborts jobs that have not settled and makes their messages visible at once. */
-  private async releaseJobs(jobs: Job[]): Promise<void> {
-    const released = jobs.filter((job) => job.abandon());
-    for (const job of released) this.active.delete(job);
-    this.notifyIfIdle();
-    if (released.length === 0 || !this.runtime) return;
+  /** Aborts the jobs that have not settled and stops tracking them; returns those it took. */
+  private takeBack(jobs: Job[]): Job[] {
+    const taken = jobs.filter((job) => job.abandon());
+    for (const job of taken) this.active.delete(job);
+    this.checkWaiters();
+    return taken;
+  }
+
+  /** Makes the messages of taken-back jobs visible again at once. */
+  private async giveBack(jobs: Job[]): Promise<void> {
+    if (jobs.length === 0 || !this.runtime) return;
+    await Promise.all(jobs.map((job) => job.lease.stop()));
     const failures = await changeVisibilities(
       this.runtime.sqs,
       this.runtime.queueUrl,
-      released.map((job) => job.message),
+      jobs.map((job) => job.message),
       0,
     ).catch((error: unknown) => {
       this.logger.warn(
@@ -280,14 +286,18 @@ export class Worker<Payload = unknown> extends EventEmitter<WorkerEvents> {
     return this.active.size === 0 && this.receiving === 0;
   }
 
-  private notifyIfIdle(): void {
-    if (this.isIdle()) for (const resolve of this.idleWaiters.splice(0)) resolve();
+  private checkWaiters(): void {
+    this.waiters = this.waiters.filter((waiter) => {
+      if (!waiter.condition()) return true;
+      waiter.resolve();
+      return false;
+    });
   }
 
-  /** No job in flight and no receive pending. */
-  private idle(): Promise<void> {
-    if (this.isIdle()) return Promise.resolve();
-    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  /** Resolves once `condition` holds; checked whenever a job ends or a receive returns. */
+  private waitFor(condition: () => boolean): Promise<void> {
+    if (condition()) return Promise.resolve();
+    return new Promise((resolve) => this.waiters.push({ condition, resolve }));
   }
 
   private installSignalHandlers(): void {

@@ -51,7 +51,9 @@ describe('graceful stop', () => {
     await worker.start();
     const ids: string[] = [];
     for (let i = 0; i < 3; i += 1) {
-      ids.push((await enqueue({ sqs: harness.sqs, queueUrl, notifier: test.notifier, owner: 'u', payload: {} })).taskId);
+      ids.push(
+        (await enqueue({ sqs: harness.sqs, queueUrl, notifier: test.notifier, owner: 'u', payload: {} })).taskId,
+      );
     }
     await until(() => started.length === 3, 'three jobs in flight');
 
@@ -70,7 +72,10 @@ describe('graceful stop', () => {
     }
     // The message sent after stop() began was not taken (or was given back at once).
     expect(started.map((job) => job.taskId)).not.toContain(late.taskId);
-    await until(() => harness.counts(name).ready === 1 && harness.counts(name).inflight === 0, 'only the late message left');
+    await until(
+      () => harness.counts(name).ready === 1 && harness.counts(name).inflight === 0,
+      'only the late message left',
+    );
   });
 
   it('past shutdownTimeout aborts the job, makes its message visible at once, and another worker finishes it', async () => {
