@@ -79,7 +79,13 @@ export async function enqueue(options: EnqueueOptions): Promise<EnqueueResult> {
   const taskId = options.taskId ?? randomUUID();
   const body = serialize(options.payload);
   const attributes = taskAttributes(taskId, owner);
-  const queue = await cachedQueueInfo(sqs, queueUrl);
+  const queue = await cachedQueueInfo(sqs, queueUrl).catch((error: unknown) => {
+    throw new InloopSqsError(
+      SqsErrorCode.EnqueueFailed,
+      `enqueue: cannot read the attributes of ${queueUrl} (does the queue exist?): ${(error as Error).message}`,
+      { cause: error },
+    );
+  });
 
   const size = messageSize(body, attributes);
   if (size > queue.maximumMessageSize) {

@@ -1,0 +1,151 @@
+import { ReceiveMessageCommand } from '@aws-sdk/client-sqs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { enqueue } from '../src/enqueue.js';
+import { InloopSqsError } from '../src/errors.js';
+import { OWNER_ATTRIBUTE, TASK_ID_ATTRIBUTE } from '../src/message-attributes.js';
+import { type SqsHarness, startSqs } from './helpers/fauxqs.js';
+import { createTestNotifier, type TestNotifier } from './helpers/notifier.js';
+
+describe('enqueue', () => {
+  let harness: SqsHarness;
+  let test: TestNotifier;
+
+  beforeAll(async () => {
+    harness = await startSqs();
+    test = createTestNotifier();
+  });
+  afterAll(async () => {
+    await test.close();
+    await harness.close();
+  });
+
+  async function receiveAll(queueUrl: string) {
+    const output = await harness.sqs.send(
+      new ReceiveMessageCommand({
+        QueueUrl: queueUrl,
+        MaxNumberOfMessages: 10,
+        WaitTimeSeconds: 0,
+        MessageAttributeNames: ['All'],
+        MessageSystemAttributeNames: ['All'],
+      }),
+    );
+    return output.Messages ?? [];
+  }
+
+  async function rejection(promise: Promise<unknown>): Promise<InloopSqsError> {
+    const error = await promise.then(
+      () => undefined,
+      (caught: unknown) => caught,
+    );
+    expect(error).toBeInstanceOf(InloopSqsError);
+    return error as InloopSqsError;
+  }
+
+  it('sends the payload with the task id and owner as attributes, records the owner and publishes queued', async () => {
+    const { queueUrl } = await harness.createQueue();
+    const result = await enqueue({
+      sqs: harness.sqs,
+      queueUrl,
+      notifier: test.notifier,
+      owner: 'user-7',
+      taskId: 'report-2026-01',
+      payload: { file: 'sales.csv', rows: 3 },
+    });
+
+    expect(result).toEqual({ taskId: 'report-2026-01', channel: 'private-cache-task-report-2026-01' });
+    const [message, ...rest] = await receiveAll(queueUrl);
+    expect(rest).toHaveLength(0);
+    expect(JSON.parse(message!.Body!)).toEqual({ file: 'sales.csv', rows: 3 });
+    expect(message!.MessageAttributes?.[TASK_ID_ATTRIBUTE]?.StringValue).toBe('report-2026-01');
+    expect(message!.MessageAttributes?.[OWNER_ATTRIBUTE]?.StringValue).toBe('user-7');
+
+    const record = await test.store.get('report-2026-01');
+    expect(record?.owner).toBe('user-7');
+    expect(record?.snapshot?.state).toBe('queued');
+    expect(test.recorder.states('report-2026-01')).toEqual(['queued']);
+  });
+
+  it('gives each task a fresh id when none is given', async () => {
+    const { queueUrl } = await harness.createQueue();
+    const first = await enqueue({ sqs: harness.sqs, queueUrl, notifier: test.notifier, owner: 'u', payload: 1 });
+    const second = await enqueue({ sqs: harness.sqs, queueUrl, notifier: test.notifier, owner: 'u', payload: 2 });
+    expect(first.taskId).not.toBe(second.taskId);
+    expect(second.channel).toBe(test.notifier.channelOf(second.taskId));
+  });
+
+  it("refuses a message above the queue's size limit, counting the attributes, and sends nothing", async () => {
+    const { queueUrl } = await harness.createQueue({ maximumMessageSize: 1024 });
+    const owner = 'u';
+    // The body alone fits; with the task id and owner attributes it does not.
+    const payload = 'x'.repeat(1000);
+    const error = await rejection(
+      enqueue({ sqs: harness.sqs, queueUrl, notifier: test.notifier, owner, taskId: 'too-big', payload }),
+    );
+    expect(error.code).toBe('INLOOP_PAYLOAD_TOO_LARGE');
+    expect(error.message).toContain('1024');
+    expect(await receiveAll(queueUrl)).toHaveLength(0);
+    expect(test.recorder.of('too-big')).toHaveLength(0);
+
+    const fits = await enqueue({
+      sqs: harness.sqs,
+      queueUrl,
+      notifier: test.notifier,
+      owner,
+      payload: 'x'.repeat(900),
+    });
+    expect(
+      (await receiveAll(queueUrl)).map((message) => message.MessageAttributes?.[TASK_ID_ATTRIBUTE]?.StringValue),
+    ).toEqual([fits.taskId]);
+  });
+
+  it('needs a group id on a FIFO queue, and sends with it (deduplicated by task id) when given', async () => {
+    const { queueUrl } = await harness.createQueue({ fifo: true });
+    const error = await rejection(
+      enqueue({
+        sqs: harness.sqs,
+        queueUrl,
+        notifier: test.notifier,
+        owner: 'u',
+        taskId: 'fifo-no-group',
+        payload: {},
+      }),
+    );
+    expect(error.code).toBe('INLOOP_SQS_GROUP_ID_REQUIRED');
+    expect(error.message).toContain('groupId');
+    expect(test.recorder.of('fifo-no-group')).toHaveLength(0);
+
+    const options = { sqs: harness.sqs, queueUrl, notifier: test.notifier, owner: 'u', groupId: 'account-1' };
+    await enqueue({ ...options, taskId: 'fifo-a', payload: { n: 1 } });
+    // The same task id again within the deduplication window: SQS keeps one.
+    await enqueue({ ...options, taskId: 'fifo-a', payload: { n: 1 } });
+    const messages = await receiveAll(queueUrl);
+    expect(messages).toHaveLength(1);
+    expect(messages[0]!.Attributes?.MessageGroupId).toBe('account-1');
+  });
+
+  it('rejects bad options with INLOOP_CONFIG_INVALID before touching the queue', async () => {
+    const { queueUrl } = await harness.createQueue();
+    const base = { sqs: harness.sqs, queueUrl, notifier: test.notifier, owner: 'u', payload: {} };
+    expect((await rejection(enqueue({ ...base, owner: '' }))).code).toBe('INLOOP_CONFIG_INVALID');
+    expect((await rejection(enqueue({ ...base, taskId: 'no spaces allowed' }))).code).toBe('INLOOP_CONFIG_INVALID');
+    expect((await rejection(enqueue({ ...base, delaySeconds: 901 }))).code).toBe('INLOOP_CONFIG_INVALID');
+    expect((await rejection(enqueue({ ...base, payload: () => 1 }))).code).toBe('INLOOP_PAYLOAD_NOT_SERIALIZABLE');
+    expect(await receiveAll(queueUrl)).toHaveLength(0);
+  });
+
+  it('says which queue it could not read, with a stable code', async () => {
+    const error = await rejection(
+      enqueue({
+        sqs: harness.sqs,
+        queueUrl: `${harness.endpoint}/000000000000/no-such-queue`,
+        notifier: test.notifier,
+        owner: 'u',
+        taskId: 'nowhere',
+        payload: {},
+      }),
+    );
+    expect(error.code).toBe('INLOOP_SQS_ENQUEUE_FAILED');
+    expect(error.message).toContain('no-such-queue');
+    expect(test.recorder.of('nowhere')).toHaveLength(0);
+  });
+});
