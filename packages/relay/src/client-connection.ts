@@ -4,7 +4,7 @@ import type { Adapter, AdapterSubscriber } from './adapter.js';
 import { handleClientEvent } from './client-events.js';
 import type { AppConfig } from './config-schema.js';
 import type { ClientSocket, ConnectionHandle } from './connection.js';
-import { TokenBucket } from './rate-limiter.js';
+import { TokenBucket } from './limits/token-bucket.js';
 import { handleSignin } from './signin.js';
 import { subscribe, unsubscribe } from './subscriptions.js';
 

@@ -21,6 +21,42 @@ export const appLimitsSchema = z.object({
   maxEventNameLength: positiveInt.default(200),
   /** A cache channel's last event is forgotten after this many seconds. */
   cacheTtlSeconds: positiveInt.default(1800),
+  /** Events the HTTP API accepts per second (one per channel an event goes to), else 429. 0 = no limit. */
+  maxBackendEventsPerSecond: z.number().int().nonnegative().default(0),
+  /** HTTP API reads (channels, channel, users) per second, else 429. 0 = no limit. */
+  maxApiReadsPerSecond: z.number().int().nonnegative().default(0),
+});
+
+export const webhookEventNames = [
+  'channel_occupied',
+  'channel_vacated',
+  'member_added',
+  'member_removed',
+  'client_event',
+  'cache_miss',
+] as const;
+
+/** One webhook receiver of an app: Pusher-style batches of the `events` it asked for. */
+export const webhookSchema = z.object({
+  url: z.url({ protocol: /^https?$/, error: 'a webhook url must be an http(s) URL' }),
+  events: z
+    .array(z.enum(webhookEventNames))
+    .min(1)
+    .default([...webhookEventNames]),
+});
+
+/** How the relay sends webhooks (all apps). */
+export const webhookDeliverySchema = z.object({
+  /** Events of this many milliseconds go out in one request. */
+  batchMilliseconds: z.number().int().nonnegative().default(100),
+  /** Attempts per request (the first and the retries), with exponential backoff between them. */
+  maxAttempts: positiveInt.default(5),
+  /** Delay before the first retry; doubles for each next one (with jitter). */
+  retryDelayMilliseconds: positiveInt.default(500),
+  /** A request that gets no answer in this time counts as failed. */
+  timeoutMilliseconds: positiveInt.default(5000),
+  /** Events waiting per receiver; the oldest are dropped beyond it (a dead receiver must not eat memory). */
+  maxQueuedEvents: positiveInt.default(10_000),
 });
 
 export const appConfigSchema = z.object({
@@ -30,6 +66,7 @@ export const appConfigSchema = z.object({
   enabled: z.boolean().default(true),
   enableClientMessages: z.boolean().default(false),
   limits: appLimitsSchema.default(() => appLimitsSchema.parse({})),
+  webhooks: z.array(webhookSchema).default([]),
 });
 
 export const relayConfigSchema = z
@@ -48,6 +85,7 @@ export const relayConfigSchema = z
     /** Seconds a signed HTTP API request's timestamp may differ from the relay's clock. */
     maxClockSkewSeconds: positiveInt.default(600),
     logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    webhookDelivery: webhookDeliverySchema.default(() => webhookDeliverySchema.parse({})),
   })
   .superRefine((config, ctx) => {
     const seen = { id: new Set<string>(), key: new Set<string>() };
@@ -62,6 +100,9 @@ export const relayConfigSchema = z
   });
 
 export type AppLimits = z.infer<typeof appLimitsSchema>;
+export type WebhookEventName = (typeof webhookEventNames)[number];
+export type WebhookConfig = z.infer<typeof webhookSchema>;
+export type WebhookDelivery = z.infer<typeof webhookDeliverySchema>;
 export type AppConfig = z.infer<typeof appConfigSchema>;
 export type AppConfigInput = z.input<typeof appConfigSchema>;
 export type RelayConfig = z.infer<typeof relayConfigSchema>;

@@ -8,6 +8,8 @@ export const RelayErrorCode = {
   AppNotFound: 'INLOOP_APP_NOT_FOUND',
   AppDisabled: 'INLOOP_APP_DISABLED',
   ChannelNotFound: 'INLOOP_CHANNEL_NOT_FOUND',
+  RateLimited: 'INLOOP_RATE_LIMITED',
+  WebhookDeliveryFailed: 'INLOOP_WEBHOOK_DELIVERY_FAILED',
 } as const;
 export type RelayErrorCode = (typeof RelayErrorCode)[keyof typeof RelayErrorCode];
 

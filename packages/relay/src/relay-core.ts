@@ -1,10 +1,22 @@
 import { CloseCode, frames, PROTOCOL_VERSION } from '@inloop/protocol';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Adapter } from './adapter.js';
-import { ClientConnection } from './client-connection.js';
+import type { ClientConnection, ConnectionContext } from './client-connection.js';
 import type { AppConfig, RelayConfig } from './config-schema.js';
 import type { Admission, ClientSocket, ConnectionHandle, RelayCore } from './connection.js';
+import type { AppRateLimiter } from './limits/app-rate-limiter.js';
+import { MeteredConnection } from './metrics/metered-connection.js';
+import type { RelayMetrics } from './metrics/relay-metrics.js';
 import { createSocketIdGenerator } from './socket-id.js';
+import { ChannelEventsAdapter } from './webhooks/channel-events-adapter.js';
+import type { ChannelEventSink } from './webhooks/webhook-events.js';
+
+/** Webhooks, limits and metrics: what the relay keeps beside channel state. */
+export interface RelayServices {
+  channelEvents: ChannelEventSink;
+  rateLimiter: AppRateLimiter;
+  metrics: RelayMetrics;
+}
 
 /** The relay's state: apps, open connections, the adapter, and activity checks. */
 export class RelayCoreImpl implements RelayCore {
@@ -12,6 +24,8 @@ export class RelayCoreImpl implements RelayCore {
   readonly #appsByKey = new Map<string, AppConfig>();
   readonly #appsById = new Map<string, AppConfig>();
   readonly #nextSocketId = createSocketIdGenerator();
+  /** Shared by every connection; connections see the adapter through the webhooks' observer. */
+  readonly #connectionContext: ConnectionContext;
   #activityTimer: NodeJS.Timeout | undefined;
   #closing = false;
 
@@ -19,11 +33,20 @@ export class RelayCoreImpl implements RelayCore {
     readonly config: RelayConfig,
     readonly adapter: Adapter,
     readonly logger: FastifyBaseLogger,
+    readonly services: RelayServices,
   ) {
     for (const app of config.apps) {
       this.#appsByKey.set(app.key, app);
       this.#appsById.set(app.id, app);
     }
+    this.#connectionContext = {
+      adapter: new ChannelEventsAdapter(adapter, services.channelEvents),
+      logger,
+      onClosed: (closed) => {
+        this.connections.delete(closed);
+        this.adapter.countConnection(closed.app.id, -1);
+      },
+    };
   }
 
   get closing(): boolean {
@@ -66,14 +89,13 @@ export class RelayCoreImpl implements RelayCore {
   }
 
   openConnection(app: AppConfig, socket: ClientSocket): ConnectionHandle {
-    const connection = new ClientConnection(this.#nextSocketId(), app, socket, {
-      adapter: this.adapter,
-      logger: this.logger,
-      onClosed: (closed) => {
-        this.connections.delete(closed);
-        this.adapter.countConnection(closed.app.id, -1);
-      },
-    });
+    const connection = new MeteredConnection(
+      this.#nextSocketId(),
+      app,
+      socket,
+      this.#connectionContext,
+      this.services.metrics.traffic,
+    );
     this.connections.add(connection);
     this.adapter.countConnection(app.id, 1);
     connection.send(frames.connectionEstablished(connection.socketId, this.config.activityTimeoutSeconds));

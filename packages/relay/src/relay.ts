@@ -7,8 +7,14 @@ import type { RelayCore } from './connection.js';
 import { registerHealthRoutes } from './health.js';
 import { httpApiPlugin } from './http-api/index.js';
 import { registerHttpFallback } from './http-fallback/index.js';
+import { type AppRateLimiter, LocalAppRateLimiter } from './limits/app-rate-limiter.js';
 import { LocalAdapter } from './local-adapter.js';
+import { isHookable } from './metrics/adapter-hooks.js';
+import { registerMetricsRoute } from './metrics/metrics-route.js';
+import { RelayMetrics } from './metrics/relay-metrics.js';
+import { trackQuietSockets } from './quiet-sockets.js';
 import { RelayCoreImpl } from './relay-core.js';
+import { WebhookDispatcher } from './webhooks/webhook-dispatcher.js';
 import { WebsocketTransport } from './websocket-transport.js';
 
 export interface RelayOptions extends RelayConfigInput {
@@ -19,6 +25,8 @@ export interface RelayOptions extends RelayConfigInput {
   logger?: boolean | FastifyBaseLogger;
   /** Channel state and fan-out; default a new LocalAdapter (one process). */
   adapter?: Adapter;
+  /** Per-app rates (backend events, API reads); default counts in this process. */
+  rateLimiter?: AppRateLimiter;
 }
 
 export interface Relay {
@@ -26,6 +34,10 @@ export interface Relay {
   /** What transports attach to (see connection.ts). */
   readonly core: RelayCore;
   readonly fastify: FastifyInstance;
+  /** Prometheus metrics (also served at `GET /metrics`). */
+  readonly metrics: RelayMetrics;
+  /** Webhook queues; `flush()` sends what is queued now and resolves when it is delivered or given up. */
+  readonly webhooks: Pick<WebhookDispatcher, 'flush'>;
   listen(options?: { port?: number; host?: string }): Promise<{ port: number; host: string }>;
   /** Closes every connection with 4200 (reconnect now), then the HTTP server and the adapter. */
   close(): Promise<void>;
@@ -41,11 +53,28 @@ function fastifyLogger(options: RelayOptions, config: RelayConfig) {
 }
 
 export async function createRelay(options: RelayOptions): Promise<Relay> {
-  const { logger: _logger, adapter: givenAdapter, ...rest } = options;
+  const { logger: _logger, adapter: givenAdapter, rateLimiter, ...rest } = options;
   const config = parseRelayConfig(rest);
   const fastify = Fastify({ ...fastifyLogger(options, config), bodyLimit: config.maxHttpBodyBytes });
   const adapter = givenAdapter ?? new LocalAdapter();
-  const core = new RelayCoreImpl(config, adapter, fastify.log);
+  // Read at scrape time only, when `core` exists.
+  const metrics: RelayMetrics = new RelayMetrics({
+    get connections(): RelayCoreImpl['connections'] {
+      return core.connections;
+    },
+  });
+  const webhooks = new WebhookDispatcher(config.apps, config.webhookDelivery, fastify.log, metrics);
+  if (isHookable(adapter)) {
+    adapter.attachHooks({
+      channelEvents: webhooks,
+      roundTrip: (operation, seconds) => metrics.adapterRoundTrip(operation, seconds),
+    });
+  }
+  const core: RelayCoreImpl = new RelayCoreImpl(config, adapter, fastify.log, {
+    channelEvents: webhooks,
+    rateLimiter: rateLimiter ?? new LocalAppRateLimiter(),
+    metrics,
+  });
   const largestFrame = Math.max(...config.apps.map((app) => app.limits.maxFrameBytes));
   const websockets = new WebsocketTransport(
     core,
@@ -55,8 +84,14 @@ export async function createRelay(options: RelayOptions): Promise<Relay> {
   websockets.attach(fastify.server);
 
   registerHealthRoutes(fastify, core);
+  registerMetricsRoute(fastify, metrics);
   await fastify.register(httpApiPlugin, { core });
   await registerHttpFallback(fastify, core);
+  const quietSockets = trackQuietSockets(fastify.server);
+  fastify.addHook('preClose', (done) => {
+    quietSockets.destroyQuiet();
+    done();
+  });
   core.startActivityChecks();
 
   let closed: Promise<void> | undefined;
@@ -64,6 +99,8 @@ export async function createRelay(options: RelayOptions): Promise<Relay> {
     config,
     core,
     fastify,
+    metrics,
+    webhooks,
     async listen(listenOptions = {}) {
       const port = listenOptions.port ?? config.port;
       const host = listenOptions.host ?? config.host;
@@ -77,6 +114,7 @@ export async function createRelay(options: RelayOptions): Promise<Relay> {
         core.closeAll(CloseCode.GenericReconnectImmediately, 'the relay is shutting down, reconnect');
         websockets.close();
         await fastify.close();
+        await webhooks.close();
         await adapter.close();
       })();
       return closed;

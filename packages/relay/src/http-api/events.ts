@@ -2,6 +2,7 @@ import { channelInfo, frames } from '@inloop/protocol';
 import type { FastifyInstance } from 'fastify';
 import type { AppConfig } from '../config-schema.js';
 import { HttpApiError, RelayErrorCode } from '../errors.js';
+import { enforceAppRate } from '../limits/http-rate-limits.js';
 import type { RelayCoreImpl } from '../relay-core.js';
 import { authenticate } from './authenticate.js';
 import { parseBatch, parseTrigger, type TriggerEvent } from './trigger-schema.js';
@@ -46,6 +47,7 @@ export function registerEventRoutes(fastify: FastifyInstance, core: RelayCoreImp
   fastify.post<{ Params: { appId: string } }>('/apps/:appId/events', async (request) => {
     const app = authenticate(core, request);
     const event = parseTrigger(request.body, app.limits);
+    await enforceAppRate(core.services.rateLimiter, app, 'backend-events', event.channels.length);
     await publish(core, app, event);
     const channels = await attributes(core, app, event);
     return channels ? { channels } : {};
@@ -54,6 +56,7 @@ export function registerEventRoutes(fastify: FastifyInstance, core: RelayCoreImp
   fastify.post<{ Params: { appId: string } }>('/apps/:appId/batch_events', async (request) => {
     const app = authenticate(core, request);
     const events = parseBatch(request.body, app.limits);
+    await enforceAppRate(core.services.rateLimiter, app, 'backend-events', events.length);
     for (const event of events) await publish(core, app, event);
     if (events.every((event) => event.info.length === 0)) return {};
     const batch = [];

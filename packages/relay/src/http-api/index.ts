@@ -16,8 +16,13 @@ export async function httpApiPlugin(fastify: FastifyInstance, options: { core: R
     (_request, body, done) => done(null, body),
   );
 
+  fastify.addHook('onResponse', async (request, reply) => {
+    core.services.metrics.httpRequest(request.routeOptions.url ?? 'unknown', reply.statusCode);
+  });
+
   fastify.setErrorHandler((error: FastifyError, request, reply) => {
     if (error instanceof HttpApiError) {
+      if (error.status === 429) reply.header('Retry-After', '1');
       return reply.status(error.status).send({ error: error.message, code: error.code });
     }
     if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {

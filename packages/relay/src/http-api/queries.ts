@@ -1,6 +1,8 @@
 import { channelInfo, channelNameProblem } from '@inloop/protocol';
 import type { FastifyInstance } from 'fastify';
 import { HttpApiError, RelayErrorCode } from '../errors.js';
+import type { AppConfig } from '../config-schema.js';
+import { enforceAppRate } from '../limits/http-rate-limits.js';
 import type { RelayCoreImpl } from '../relay-core.js';
 import { authenticate } from './authenticate.js';
 
@@ -33,8 +35,15 @@ function checkedChannel(name: string): string {
 }
 
 export function registerQueryRoutes(fastify: FastifyInstance, core: RelayCoreImpl): void {
-  fastify.get<{ Params: { appId: string }; Querystring: Query }>('/apps/:appId/channels', async (request) => {
+  /** Authenticates a read and spends one of the app's API reads. */
+  const authenticateRead = async (request: Parameters<typeof authenticate>[1]): Promise<AppConfig> => {
     const app = authenticate(core, request);
+    await enforceAppRate(core.services.rateLimiter, app, 'api-reads', 1);
+    return app;
+  };
+
+  fastify.get<{ Params: { appId: string }; Querystring: Query }>('/apps/:appId/channels', async (request) => {
+    const app = await authenticateRead(request);
     const prefix = single(request.query, 'filter_by_prefix');
     const info = infoFields(request.query);
     if (info.includes('user_count') && !prefix.startsWith('presence-')) {
@@ -54,7 +63,7 @@ export function registerQueryRoutes(fastify: FastifyInstance, core: RelayCoreImp
   fastify.get<{ Params: { appId: string; channel: string }; Querystring: Query }>(
     '/apps/:appId/channels/:channel',
     async (request) => {
-      const app = authenticate(core, request);
+      const app = await authenticateRead(request);
       const channel = checkedChannel(request.params.channel);
       const info = infoFields(request.query);
       const kind = channelInfo(channel);
@@ -81,7 +90,7 @@ export function registerQueryRoutes(fastify: FastifyInstance, core: RelayCoreImp
   fastify.get<{ Params: { appId: string; channel: string } }>(
     '/apps/:appId/channels/:channel/users',
     async (request) => {
-      const app = authenticate(core, request);
+      const app = await authenticateRead(request);
       const channel = checkedChannel(request.params.channel);
       if (channelInfo(channel).kind !== 'presence') throw invalid('users are only available for presence channels');
       const members = await core.adapter.presenceMembers(app.id, channel);
