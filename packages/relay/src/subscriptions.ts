@@ -74,8 +74,15 @@ async function authorize(connection: ClientConnection, info: ChannelInfo, data: 
     return;
   }
   if (!info.requiresAuth) return;
-  const channelData = info.kind === 'presence' ? data.channel_data : undefined;
-  if (!verifyChannelAuthorization(connection.app, connection.socketId, info.name, data.auth, channelData)) {
+  const { app, socketId } = connection;
+  const valid =
+    info.kind === 'presence'
+      ? verifyChannelAuthorization(app, socketId, info.name, data.auth, data.channel_data)
+      : verifyChannelAuthorization(app, socketId, info.name, data.auth) ||
+        // The official `pusher` library signs channel_data into a private channel's auth when given some.
+        (data.channel_data !== undefined &&
+          verifyChannelAuthorization(app, socketId, info.name, data.auth, data.channel_data));
+  if (!valid) {
     throw new SubscriptionRefused(401, 'AuthError', `invalid authorization for ${info.name} on this socket id`);
   }
 }
