@@ -13,7 +13,6 @@ import { isHookable } from './metrics/adapter-hooks.js';
 import { registerMetricsRoute } from './metrics/metrics-route.js';
 import { RelayMetrics } from './metrics/relay-metrics.js';
 import { trackQuietSockets } from './quiet-sockets.js';
-import { trackQuietSockets } from './quiet-sockets.js';
 import { RelayCoreImpl } from './relay-core.js';
 import { WebhookDispatcher } from './webhooks/webhook-dispatcher.js';
 import { WebsocketTransport } from './websocket-transport.js';
@@ -88,11 +87,6 @@ export async function createRelay(options: RelayOptions): Promise<Relay> {
   registerMetricsRoute(fastify, metrics);
   await fastify.register(httpApiPlugin, { core });
   await registerHttpFallback(fastify, core);
-  const quietSockets = trackQuietSockets(fastify.server);
-  fastify.addHook('preClose', (done) => {
-    quietSockets.destroyQuiet();
-    done();
-  });
   const quietSockets = trackQuietSockets(fastify.server);
   fastify.addHook('preClose', (done) => {
     quietSockets.destroyQuiet();
