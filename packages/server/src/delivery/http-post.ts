@@ -32,7 +32,9 @@ export async function postJson(
     });
   }
   if (response.status < 400) {
-    await response.body?.cancel();
+    // Read the (small) answer to the end rather than cancel it: that frees the connection for reuse, and
+    // a cancelled body of a cloned response never settles (mswjs/interceptors#712, #799).
+    await response.arrayBuffer().catch(() => undefined);
     return;
   }
   const text = (await response.text().catch(() => '')).trim().slice(0, 300);
