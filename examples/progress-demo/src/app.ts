@@ -8,6 +8,7 @@ import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import type { PageTransport } from './client-config.js';
 import { DemoErrorCode } from './errors.js';
 import { jobPayloadSchema } from './jobs.js';
+import { queueingDespiteDeliveryFailures } from './tolerant-notifier.js';
 import type { DemoLogger } from './log.js';
 import { newUserId, userCookie, userFromCookieHeader } from './user-cookie.js';
 
@@ -34,6 +35,7 @@ const userOf = (request: FastifyRequest) => userFromCookieHeader(request.headers
 /** The demo's web app: the page, POST /jobs, and @inloop/server's endpoints (auth, status, cancel). */
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const { logger } = options;
+  const queueing = queueingDespiteDeliveryFailures(options.notifier, logger);
   const app = Fastify({ logger: false });
   const page = await readFile(join(options.publicDir, 'index.html'), 'utf8');
   const files = new Map<string, { body: string; type: string }>();
@@ -72,7 +74,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       const queued = await enqueue({
         sqs: options.sqs,
         queueUrl: options.queueUrl,
-        notifier: options.notifier,
+        notifier: queueing,
         payload: payload.data,
         owner,
       });

@@ -38,6 +38,7 @@ const plans: Record<JobKind, Plan> = {
     steps: [
       { name: 'validate', message: 'Validating the order' },
       { name: 'charge', message: 'Charging the card' },
+      { name: 'receipt', message: 'Sending the receipt' },
     ],
   },
   long: {
