@@ -71,13 +71,15 @@ export class Worker<Payload = unknown> extends EventEmitter<WorkerEvents> {
     try {
       queue = await readQueueInfo(options.sqs, options.queueUrl);
     } catch (error) {
-      this.currentState = 'idle';
+      if (this.currentState === 'starting') this.currentState = 'idle';
       throw new InloopSqsError(
         SqsErrorCode.ConfigInvalid,
         `start(): cannot read the attributes of ${options.queueUrl}: ${(error as Error).message}`,
         { cause: error },
       );
     }
+    // stop() while the attributes were read: stay stopped.
+    if (this.currentState !== 'starting') return;
     this.runtime = {
       sqs: options.sqs,
       queueUrl: options.queueUrl,

@@ -23,8 +23,9 @@ describe('worker retries', () => {
     await harness.close();
   });
 
-  function startWorker(queueUrl: string, handler: JobHandler<unknown>) {
+  function startWorker(queueUrl: string, handler: JobHandler<unknown>, extra: { jobTimeout?: number } = {}) {
     const worker = createWorker({
+      ...extra,
       sqs: harness.sqs,
       queueUrl,
       notifier: test.notifier,
@@ -85,7 +86,7 @@ describe('worker retries', () => {
     expect((failed[0]!.cause as Error).message).toContain('hunter2');
   });
 
-  it('fails at once on a non-retryable error and deletes the message', async () => {
+  it('fails at once on a non-retryable error; the message goes to the DLQ without running again', async () => {
     const { queueUrl, name, dlqName } = await harness.createQueue({ dlq: 5 });
     let calls = 0;
     const worker = startWorker(queueUrl, () => {
@@ -104,5 +105,35 @@ describe('worker retries', () => {
     await until(() => harness.counts(dlqName!).ready === 1, 'failed message goes to the DLQ');
     expect(harness.counts(name)).toEqual({ ready: 0, inflight: 0, delayed: 0 });
     expect(calls).toBe(1);
+  });
+
+  it('aborts ctx.signal after jobTimeout and retries; steps are reported as they happen', async () => {
+    const { queueUrl } = await harness.createQueue({ dlq: 3 });
+    const reasons: unknown[] = [];
+    const worker = startWorker(
+      queueUrl,
+      async (_payload, ctx) => {
+        if (ctx.attempt === 1) {
+          await new Promise((resolve) => ctx.signal.addEventListener('abort', resolve));
+          reasons.push(ctx.signal.reason);
+          throw ctx.signal.reason;
+        }
+        await ctx.step('upload', 'Uploading the result');
+        ctx.progress({ done: 1, total: 2 });
+        return 'uploaded';
+      },
+      { jobTimeout: 300 },
+    );
+    await worker.start();
+    const { taskId } = await enqueue({ sqs: harness.sqs, queueUrl, notifier: test.notifier, owner: 'u', payload: {} });
+
+    await until(() => test.recorder.view(taskId)?.state === 'succeeded', 'task succeeded');
+    expect(reasons).toHaveLength(1);
+    expect(reasons[0]).toMatchObject({ code: 'INLOOP_JOB_TIMEOUT', retryable: true });
+    const retry = test.recorder.of(taskId).find((event) => event.state === 'retrying');
+    expect(retry?.error).toMatchObject({ code: 'INLOOP_JOB_TIMEOUT', retryable: true });
+    const stepEvent = test.recorder.of(taskId).find((event) => event.progress?.step === 'upload');
+    expect(stepEvent).toMatchObject({ state: 'running', attempt: 2, progress: { message: 'Uploading the result' } });
+    expect(test.recorder.view(taskId)).toMatchObject({ state: 'succeeded', attempt: 2, result: 'uploaded' });
   });
 });

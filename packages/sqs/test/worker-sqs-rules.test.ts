@@ -119,4 +119,23 @@ describe('the worker follows the SQS rules fauxqs does not enforce', () => {
     expect(test.recorder.states('lost-lease').filter((state) => state === 'succeeded')).toHaveLength(1);
     expect(worker!.state).toBe('running');
   });
+
+  it('backs off while receives fail, reports each failure, and carries on when SQS is back', async () => {
+    const sqs = new StrictSqs({ VisibilityTimeout: '30' });
+    sqs.failReceives(3);
+    const id = sqs.add('{}', taskAttributes('after-outage', 'u'));
+    const { errors, started } = start(sqs, () => 'ok');
+    await started;
+    await vi.advanceTimersByTimeAsync(10_000);
+
+    expect(errors.map((error) => error.code)).toEqual([
+      'INLOOP_SQS_RECEIVE_FAILED',
+      'INLOOP_SQS_RECEIVE_FAILED',
+      'INLOOP_SQS_RECEIVE_FAILED',
+    ]);
+    // Backed off: three failed receives, not a tight loop of them.
+    expect(sqs.commands.filter((name) => name === 'ReceiveMessage').length).toBeLessThan(10);
+    expect(test.recorder.view('after-outage')?.state).toBe('succeeded');
+    expect(sqs.state(id)).toBe('deleted');
+  });
 });

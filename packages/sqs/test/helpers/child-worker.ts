@@ -62,8 +62,8 @@ export function runFixture(file: string, env: Record<string, string>, onLine: (v
   child.stderr!.on('data', (chunk: string) => {
     stderr = (stderr + chunk).slice(-4000);
   });
-  child.on('exit', (code, signal) => {
-    if (code !== 0 && signal !== 'SIGKILL') console.error(`fixture exited with ${code ?? signal}:\n${stderr}`);
+  child.on('exit', (code) => {
+    if (code !== null && code !== 0) console.error(`fixture exited with ${code}:\n${stderr}`);
   });
   return child;
 }

@@ -13,6 +13,7 @@ export class StrictSqs {
   readonly commands: string[] = [];
   private readonly messages = new Map<string, StoredMessage>();
   private nextId = 1;
+  private receiveOutages = 0;
 
   constructor(private readonly attributes: Record<string, string> = { VisibilityTimeout: '30' }) {}
 
@@ -25,6 +26,11 @@ export class StrictSqs {
     const id = `m-${this.nextId++}`;
     this.messages.set(id, { id, body, attributes, receiveCount: 0, visibleAt: 0 });
     return id;
+  }
+
+  /** The next `count` receives fail as if SQS were unreachable. */
+  failReceives(count: number): void {
+    this.receiveOutages = count;
   }
 
   /** Makes an in-flight message visible now and drops its receipt handle, as if its visibility had lapsed. */
@@ -53,6 +59,10 @@ export class StrictSqs {
       case 'GetQueueAttributes':
         return { Attributes: this.attributes };
       case 'ReceiveMessage':
+        if (this.receiveOutages > 0) {
+          this.receiveOutages -= 1;
+          throw Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' });
+        }
         return this.receive(input);
       case 'ChangeMessageVisibility': {
         const refusal = this.changeVisibility(name, input.ReceiptHandle as string, input.VisibilityTimeout as number);

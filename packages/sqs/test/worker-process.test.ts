@@ -12,17 +12,22 @@ import { captureLogger } from './helpers/logger.js';
 import { createTestNotifier, type TestNotifier } from './helpers/notifier.js';
 import { until } from './helpers/wait.js';
 
-describe('a worker killed mid-job', () => {
+describe('worker processes', () => {
   const prefix = `inloop-test-sqs-crash-${randomUUID().slice(0, 8)}:`;
   let harness: SqsHarness;
   let store: TaskStore;
   let test: TestNotifier;
   let fixture: Awaited<ReturnType<typeof bundleFixture>>;
+  let signalFixture: Awaited<ReturnType<typeof bundleFixture>>;
   let child: ChildProcess | undefined;
   let worker: Worker | undefined;
 
   beforeAll(async () => {
-    [harness, fixture] = await Promise.all([startSqs(), bundleFixture('crash-worker')]);
+    [harness, fixture, signalFixture] = await Promise.all([
+      startSqs(),
+      bundleFixture('crash-worker'),
+      bundleFixture('signal-worker'),
+    ]);
     store = createRedisStore({ prefix });
     test = createTestNotifier({ store, throttleMs: 0 });
   });
@@ -36,10 +41,11 @@ describe('a worker killed mid-job', () => {
     if (keys.length > 0) await redis.del(...keys);
     redis.disconnect();
     await fixture.remove();
+    await signalFixture.remove();
     await harness.close();
   });
 
-  it('is redelivered after the visibility timeout; attempt 2 succeeds and the browser never sees a step back', async () => {
+  it('a job of a worker killed mid-job is redelivered after the visibility timeout; attempt 2 succeeds and the browser never sees a step back', async () => {
     const { queueUrl, name } = await harness.createQueue({ visibilityTimeout: 2, dlq: 5 });
     const { taskId } = await enqueue({ sqs: harness.sqs, queueUrl, notifier: test.notifier, owner: 'u', payload: {} });
 
@@ -95,5 +101,40 @@ describe('a worker killed mid-job', () => {
     }
     expect(views.some((view) => view.attempt === 1 && view.percent >= 90)).toBe(true);
     expect(test.recorder.transitions(taskId)).toEqual(['queued', 'running', 'succeeded']);
+  });
+
+  it('on SIGTERM (handleSignals) stops receiving, finishes in-flight jobs, reports each once, then exits', async () => {
+    const { queueUrl, name } = await harness.createQueue({ visibilityTimeout: 30 });
+    const options = { sqs: harness.sqs, queueUrl, notifier: test.notifier, owner: 'u', payload: {} };
+    const first = await enqueue(options);
+    const second = await enqueue(options);
+    const lines: Array<TaskEvent & { ready?: boolean; stopped?: boolean }> = [];
+    child = runFixture(
+      signalFixture.file,
+      { ENDPOINT: harness.endpoint, QUEUE_URL: queueUrl, REDIS_PREFIX: prefix, JOB_MS: '1500' },
+      (line) => {
+        const event = line as TaskEvent & { ready?: boolean; stopped?: boolean };
+        lines.push(event);
+        if (event.task) test.recorder.record(event);
+      },
+    );
+    const running = (taskId: string) => test.recorder.view(taskId)?.state === 'running';
+    await until(() => running(first.taskId) && running(second.taskId), 'both jobs running in the child', 30_000);
+    child.kill('SIGTERM');
+    const late = await enqueue(options);
+    await exited(child);
+
+    // The worker re-raised the signal once it had stopped, so the process ended the way SIGTERM ends it.
+    expect(child.signalCode).toBe('SIGTERM');
+    expect(lines.some((line) => line.stopped)).toBe(true);
+    for (const { taskId } of [first, second]) {
+      expect(test.recorder.transitions(taskId)).toEqual(['queued', 'running', 'succeeded']);
+      expect(test.recorder.view(taskId)).toMatchObject({ attempt: 1, result: 'finished' });
+    }
+    expect(test.recorder.states(late.taskId)).toEqual(['queued']);
+    await until(
+      () => harness.counts(name).ready === 1 && harness.counts(name).inflight === 0,
+      'only the late job left',
+    );
   });
 });
