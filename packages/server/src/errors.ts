@@ -10,6 +10,19 @@ export const ServerErrorCode = {
 } as const;
 export type ServerErrorCode = (typeof ServerErrorCode)[keyof typeof ServerErrorCode];
 
+/** Stable codes of the errors the HTTP endpoints answer browsers with (`{ error: { code, message } }`). */
+export const EndpointErrorCode = {
+  Unauthenticated: 'INLOOP_UNAUTHENTICATED',
+  Forbidden: 'INLOOP_FORBIDDEN',
+  NotFound: 'INLOOP_NOT_FOUND',
+  TaskFinished: 'INLOOP_TASK_FINISHED',
+  BadRequest: 'INLOOP_BAD_REQUEST',
+  BodyTooLarge: 'INLOOP_BODY_TOO_LARGE',
+  NotSupported: 'INLOOP_NOT_SUPPORTED',
+  Internal: 'INLOOP_INTERNAL',
+} as const;
+export type EndpointErrorCode = (typeof EndpointErrorCode)[keyof typeof EndpointErrorCode];
+
 export class InloopError extends Error {
   override name = 'InloopError';
   constructor(

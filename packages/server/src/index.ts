@@ -56,11 +56,13 @@ export type {
 export { createEndpoints } from './http/endpoints.js';
 export type { EndpointOptions, InloopEndpoints } from './http/endpoints.js';
 export { createNodeHandler } from './http/node-handler.js';
+export type { EndpointErrorBody } from './http/responses.js';
 export type { NodeHandler, NodeHandlerOptions, NodeRequest } from './http/node-handler.js';
 
 export {
   ConfigError,
   DeliveryError,
+  EndpointErrorCode,
   InloopError,
   InvalidArgumentError,
   NotSupportedError,

@@ -1,5 +1,13 @@
 import { channelInfo, isValidChannelName, taskIdFromChannel } from '@inloop/protocol';
 import { isValidSocketId } from '@inloop/protocol/signing';
+import {
+  type EndpointResponse,
+  FORBIDDEN,
+  INTERNAL_ERROR,
+  NOT_FOUND,
+  NOT_SUPPORTED,
+  UNAUTHENTICATED,
+} from '../http/responses.js';
 import { consoleLogger, type Logger } from '../logger.js';
 import type { Notifier } from '../notifier.js';
 import type { TaskRecord } from '../stores/task-store.js';
@@ -39,10 +47,7 @@ export interface AuthParams {
 
 export type AuthAction = 'channel' | 'user' | 'token';
 
-export interface EndpointResponse {
-  status: number;
-  body: unknown;
-}
+export type { EndpointResponse };
 
 export type TaskAccess = { ok: true; user: AuthUser; record: TaskRecord } | { ok: false; response: EndpointResponse };
 
@@ -56,11 +61,6 @@ export interface Authorizer<R> {
   /** Whether the request's user may see task `taskId`: 401, 404 unknown, 403 not theirs. */
   checkTaskAccess(request: R, taskId: string): Promise<TaskAccess>;
 }
-
-const UNAUTHENTICATED: EndpointResponse = { status: 401, body: { error: 'unauthenticated' } };
-const FORBIDDEN: EndpointResponse = { status: 403, body: { error: 'forbidden' } };
-const NOT_FOUND: EndpointResponse = { status: 404, body: { error: 'not found' } };
-const UNSUPPORTED: EndpointResponse = { status: 501, body: { error: 'not supported by this transport' } };
 
 const ownerOnly = (user: AuthUser, _taskId: string, record: TaskRecord | undefined) =>
   record?.owner !== undefined && record.owner === user.id;
@@ -94,7 +94,7 @@ export function createAuthorizer<R>(options: AuthorizerOptions<R>): Authorizer<R
   const authorizeChannel = async (request: R, user: AuthUser, params: AuthParams): Promise<EndpointResponse> => {
     const { socket_id: socketId, channel_name: channel } = params;
     if (!isValidSocketId(socketId) || !isValidChannelName(channel)) return FORBIDDEN;
-    if (!transport.authorizeChannel) return UNSUPPORTED;
+    if (!transport.authorizeChannel) return NOT_SUPPORTED;
     if (!(await mayRead(user, channel, request))) return FORBIDDEN;
     const member = channelInfo(channel).kind === 'presence' ? { user_id: user.id, user_info: user.info } : undefined;
     return { status: 200, body: await transport.authorizeChannel(socketId, channel, member) };
@@ -102,13 +102,13 @@ export function createAuthorizer<R>(options: AuthorizerOptions<R>): Authorizer<R
 
   const signIn = async (user: AuthUser, params: AuthParams): Promise<EndpointResponse> => {
     if (!isValidSocketId(params.socket_id)) return FORBIDDEN;
-    if (!transport.authenticateUser) return UNSUPPORTED;
+    if (!transport.authenticateUser) return NOT_SUPPORTED;
     const userData = user.info ? { id: user.id, user_info: user.info } : { id: user.id };
     return { status: 200, body: await transport.authenticateUser(params.socket_id, userData) };
   };
 
   const tokenRequest = async (request: R, user: AuthUser, params: AuthParams): Promise<EndpointResponse> => {
-    if (!transport.createTokenRequest) return UNSUPPORTED;
+    if (!transport.createTokenRequest) return NOT_SUPPORTED;
     const channels = requestedChannels(params);
     if (channels.length === 0 || !channels.every(isValidChannelName)) return FORBIDDEN;
     const capability: Record<string, string[]> = {};
@@ -139,8 +139,8 @@ export function createAuthorizer<R>(options: AuthorizerOptions<R>): Authorizer<R
         if (chosen === 'user') return await signIn(user, body);
         return await tokenRequest(request, user, body);
       } catch (error) {
-        logger.error({ err: error }, 'inloop auth failed');
-        return { status: 500, body: { error: 'internal error' } };
+        logger.error({ err: error, action }, 'inloop auth failed');
+        return INTERNAL_ERROR;
       }
     },
 

@@ -1,6 +1,8 @@
 import type { FastifyInstance, FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { AuthParams } from '../auth/authorizer.js';
 import { createEndpoints, type EndpointOptions } from '../http/endpoints.js';
+import { BAD_REQUEST, BODY_TOO_LARGE, INTERNAL_ERROR } from '../http/responses.js';
+import { consoleLogger } from '../logger.js';
 
 export type InloopPluginOptions = EndpointOptions<FastifyRequest>;
 
@@ -19,7 +21,16 @@ function registerFormParser(app: FastifyInstance): void {
  */
 export const inloopPlugin: FastifyPluginAsync<InloopPluginOptions> = async (app, options) => {
   const endpoints = createEndpoints<FastifyRequest>(options);
+  const logger = options.logger ?? consoleLogger;
   registerFormParser(app);
+  // Fastify's own errors (a malformed or too large body, a throwing hook) get the same safe shape as ours.
+  app.setErrorHandler((error: { statusCode?: number }, request, reply) => {
+    const status = error.statusCode ?? 500;
+    if (status === 413) return reply.code(413).send(BODY_TOO_LARGE.body);
+    if (status >= 400 && status < 500) return reply.code(status).send(BAD_REQUEST.body);
+    logger.error({ err: error, url: request.url }, 'inloop endpoint failed');
+    return reply.code(500).send(INTERNAL_ERROR.body);
+  });
   const body = (request: FastifyRequest) =>
     (typeof request.body === 'object' && request.body !== null ? request.body : {}) as AuthParams;
 

@@ -1,10 +1,8 @@
 import { isTerminalState, taskIdSchema } from '@inloop/protocol';
-import {
-  type AuthorizerOptions,
-  type AuthParams,
-  createAuthorizer,
-  type EndpointResponse,
-} from '../auth/authorizer.js';
+import { type AuthorizerOptions, type AuthParams, createAuthorizer } from '../auth/authorizer.js';
+import { EndpointErrorCode } from '../errors.js';
+import { consoleLogger } from '../logger.js';
+import { type EndpointResponse, errorResponse, INTERNAL_ERROR, NOT_FOUND } from './responses.js';
 
 export type EndpointOptions<R> = AuthorizerOptions<R>;
 
@@ -20,33 +18,45 @@ export interface InloopEndpoints<R> {
   cancelTask(request: R, taskId: string): Promise<EndpointResponse>;
 }
 
-const NOT_FOUND: EndpointResponse = { status: 404, body: { error: 'not found' } };
-
 export function createEndpoints<R>(options: EndpointOptions<R>): InloopEndpoints<R> {
   const authorizer = createAuthorizer(options);
   const { store } = options.notifier;
+  const logger = options.logger ?? consoleLogger;
+  /** A failing store (e.g. Redis down) is logged here and shown to the browser only as a generic 500. */
+  const guarded =
+    (name: string, handler: (request: R, taskId: string) => Promise<EndpointResponse>) =>
+    async (request: R, taskId: string): Promise<EndpointResponse> => {
+      try {
+        return await handler(request, taskId);
+      } catch (error) {
+        logger.error({ err: error, endpoint: name, taskId }, 'inloop endpoint failed');
+        return INTERNAL_ERROR;
+      }
+    };
 
   return {
     auth: (request, body) => authorizer.authorize(request, body ?? {}),
     userAuth: (request, body) => authorizer.authorize(request, body ?? {}, 'user'),
 
-    async getTask(request, taskId) {
+    getTask: guarded('getTask', async (request, taskId) => {
       if (!taskIdSchema.safeParse(taskId).success) return NOT_FOUND;
       const access = await authorizer.checkTaskAccess(request, taskId);
       if (!access.ok) return access.response;
       return access.record.snapshot ? { status: 200, body: access.record.snapshot } : NOT_FOUND;
-    },
+    }),
 
-    async cancelTask(request, taskId) {
+    cancelTask: guarded('cancelTask', async (request, taskId) => {
       if (!taskIdSchema.safeParse(taskId).success) return NOT_FOUND;
       const access = await authorizer.checkTaskAccess(request, taskId);
       if (!access.ok) return access.response;
       const snapshot = access.record.snapshot;
       if (snapshot && isTerminalState(snapshot.state)) {
-        return { status: 409, body: { error: 'task already finished', state: snapshot.state } };
+        return errorResponse(409, EndpointErrorCode.TaskFinished, 'The task has already finished.', {
+          state: snapshot.state,
+        });
       }
       await store.requestCancel(taskId);
       return { status: 202, body: { task: taskId, cancelRequested: true } };
-    },
+    }),
   };
 }

@@ -3,6 +3,7 @@ import type { AuthParams } from '../auth/authorizer.js';
 import type { Logger } from '../logger.js';
 import { consoleLogger } from '../logger.js';
 import { createEndpoints, type EndpointOptions } from './endpoints.js';
+import { BAD_REQUEST, BODY_TOO_LARGE, type EndpointResponse, INTERNAL_ERROR, NOT_FOUND } from './responses.js';
 
 export type NodeRequest = IncomingMessage & { body?: unknown };
 
@@ -19,8 +20,8 @@ export type NodeHandler = (request: NodeRequest, response: ServerResponse, next?
 const TASK_PATH = /^\/tasks\/([^/]+)(\/cancel)?$/;
 
 class BodyError extends Error {
-  constructor(readonly status: number) {
-    super(status === 413 ? 'body too large' : 'malformed body');
+  constructor(readonly response: EndpointResponse) {
+    super(response === BODY_TOO_LARGE ? 'body too large' : 'malformed body');
   }
 }
 
@@ -30,7 +31,7 @@ async function readBody(request: NodeRequest, limit: number): Promise<AuthParams
   let size = 0;
   for await (const chunk of request) {
     size += (chunk as Buffer).length;
-    if (size > limit) throw new BodyError(413);
+    if (size > limit) throw new BodyError(BODY_TOO_LARGE);
     chunks.push(chunk as Buffer);
   }
   const text = Buffer.concat(chunks).toString('utf8');
@@ -41,7 +42,7 @@ async function readBody(request: NodeRequest, limit: number): Promise<AuthParams
     const parsed = JSON.parse(text) as unknown;
     if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)) return parsed as AuthParams;
   } catch {}
-  throw new BodyError(400);
+  throw new BodyError(BAD_REQUEST);
 }
 
 function safeDecode(part: string): string | undefined {
@@ -79,7 +80,7 @@ export function createNodeHandler(options: NodeHandlerOptions): NodeHandler {
     const match = TASK_PATH.exec(path);
     if (!match) return undefined;
     const taskId = safeDecode(match[1]!);
-    if (taskId === undefined) return { status: 404, body: { error: 'not found' } };
+    if (taskId === undefined) return NOT_FOUND;
     if (method === 'GET' && !match[2]) return endpoints.getTask(request, taskId);
     if (method === 'POST' && match[2]) return endpoints.cancelTask(request, taskId);
     return undefined;
@@ -88,14 +89,14 @@ export function createNodeHandler(options: NodeHandlerOptions): NodeHandler {
   return (request, response, next) => {
     const url = new URL(request.url ?? '/', 'http://localhost');
     const path = url.pathname.startsWith(prefix) ? url.pathname.slice(prefix.length) : undefined;
-    const notMine = () => (next ? next() : send(response, 404, { error: 'not found' }));
+    const notMine = () => (next ? next() : send(response, NOT_FOUND.status, NOT_FOUND.body));
     if (path === undefined) return notMine();
     route(request, path).then(
       (answer) => (answer ? send(response, answer.status, answer.body) : notMine()),
       (error) => {
-        if (error instanceof BodyError) return send(response, error.status, { error: error.message });
+        if (error instanceof BodyError) return send(response, error.response.status, error.response.body);
         logger.error({ err: error, path }, 'inloop endpoint failed');
-        send(response, 500, { error: 'internal error' });
+        send(response, INTERNAL_ERROR.status, INTERNAL_ERROR.body);
       },
     );
   };

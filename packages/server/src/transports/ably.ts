@@ -43,12 +43,26 @@ function toDeliveryError(error: unknown, label: string): DeliveryError {
 
 type BatchResult = AblyLib.BatchResult<AblyLib.BatchPublishSuccessResult | AblyLib.BatchPublishFailureResult>;
 
-function firstFailure(results: BatchResult[]): AblyLib.ErrorInfo | undefined {
+/** The first per-channel failure of a batch publish; an answer of another shape counts as success. */
+function firstFailure(results: BatchResult[] | undefined): AblyLib.ErrorInfo | undefined {
+  if (!Array.isArray(results)) return undefined;
   for (const result of results) {
-    if (result.failureCount === 0) continue;
-    for (const entry of result.results) if ('error' in entry) return entry.error;
+    if (!result || !(result.failureCount > 0) || !Array.isArray(result.results)) continue;
+    for (const entry of result.results) if (entry && 'error' in entry) return entry.error;
   }
   return undefined;
+}
+
+const isPlainObject = (value: unknown): boolean =>
+  typeof value === 'object' && value !== null && Object.getPrototypeOf(value) === Object.prototype;
+
+/**
+ * Ably carries strings, plain objects and arrays as they are; any other JSON value (a number, true, null)
+ * goes as its JSON text marked `encoding: 'json'`, which Ably's clients decode back to the value.
+ */
+function ablyMessage(name: string, data: unknown, encoded: string): AblyLib.Message {
+  if (typeof data === 'string' || Array.isArray(data) || isPlainObject(data)) return { name, data };
+  return { name, data: encoded, encoding: 'json' };
 }
 
 /**
@@ -95,12 +109,13 @@ export function createAblyDriver(options: AblyDriverOptions): ProviderDriver {
     maxBatchSize: ABLY_MAX_BATCH_SIZE,
     maxChannelsPerTrigger: ABLY_MAX_BATCH_SIZE,
 
-    async publish(channels, name, data) {
-      if (channels.length > 1) return batchPublish([{ channels, messages: [{ name, data }] }], 'batch publish');
+    async publish(channels, name, data, encoded) {
+      const message = ablyMessage(name, data, encoded);
+      if (channels.length > 1) return batchPublish([{ channels, messages: [message] }], 'batch publish');
       const client = await rest();
       const channel = channels[0]!;
       try {
-        await client.channels.get(channel).publish(name, data);
+        await client.channels.get(channel).publish(message);
       } catch (error) {
         throw toDeliveryError(error, `publish on ${channel}`);
       }
@@ -109,7 +124,7 @@ export function createAblyDriver(options: AblyDriverOptions): ProviderDriver {
     async publishBatch(events: EncodedEvent[]) {
       const specs = events.map((event) => ({
         channels: [event.channel],
-        messages: [{ name: event.name, data: event.data }],
+        messages: [ablyMessage(event.name, event.data, event.encoded)],
       }));
       await batchPublish(specs, 'batch publish');
     },
