@@ -211,17 +211,20 @@ export class Connection extends Emitter<ConnectionEvents> {
 
     const code = close.code >= 4000 && close.code < 5000 ? close.code : (attempt.errorCode ?? close.code);
     const action = closeAction(code);
+    // A refusal may come as a bare close (the relay's websocket, Pusher's HTTP fallback): surface it too.
+    if (code >= 4000 && code < 5000 && attempt.errorCode !== code) this.emit('error', { code, message: close.reason });
     if (action === 'no-retry') {
       this.failure = { code, reason: close.reason };
       this.setState('failed');
       return;
     }
-    if (action === 'reconnect-now') {
+    // A server that refuses the handshake with 4200 (e.g. while it restarts) would otherwise be hammered.
+    if (action === 'reconnect-now' && attempt.established) {
       this.setState('connecting');
       this.open(this.plan.startRound());
       return;
     }
-    if (action === 'default' && !attempt.established) {
+    if ((action === 'default' || action === 'reconnect-now') && !attempt.established) {
       const next = this.plan.next();
       if (next) {
         this.open(next);

@@ -91,6 +91,30 @@ describe('Connection state machine', () => {
     expect(connection.state).toBe('connecting');
   });
 
+  it('does not hammer a server that refuses the handshake itself with 4200', () => {
+    const { network, connection } = setup({ transports: ['ws'], backoff: { initialMs: 1_000, maxMs: 1_000 } });
+    connection.connect();
+    network.last.drop(4200, 'the relay is restarting');
+    expect(network.attempts).toHaveLength(1);
+    expect(connection.state).toBe('unavailable');
+    vi.advanceTimersByTime(1_000);
+    expect(network.attempts).toHaveLength(2);
+  });
+
+  it('reports a bare 4xxx close as an error, once even when a pusher:error preceded it', () => {
+    const { network, connection } = setup();
+    const errors: Array<number | null> = [];
+    connection.on('error', ({ code }) => errors.push(code));
+    connection.connect();
+    network.last.establish();
+    network.last.drop(4100, 'over capacity');
+    vi.advanceTimersByTime(60_000);
+    network.last.establish();
+    network.last.receive({ event: 'pusher:error', data: { code: 4301, message: 'too many client events' } });
+    network.last.drop(4301, 'too many client events');
+    expect(errors).toEqual([4100, 4301]);
+  });
+
   it('backs off on 4100–4199 instead of reconnecting at once', () => {
     const { network, connection } = setup({ backoff: { initialMs: 1_000, maxMs: 1_000 } });
     connection.connect();

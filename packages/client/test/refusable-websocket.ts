@@ -3,9 +3,14 @@ import type { WebSocketConstructor, WebSocketLike } from '../src/transport.js';
 
 /**
  * The `ws` WebSocket behind a switch: while `refuse.on` is true every socket closes before it
- * opens, as when a proxy blocks websockets.
+ * opens, as when a proxy blocks websockets. With `dropAfterOpen` it opens and then drops before
+ * the Pusher handshake arrives, as a proxy that accepts the upgrade but kills the stream.
  */
-export function refusableWebSocket(): { WebSocket: WebSocketConstructor; refuse: { on: boolean }; opened: number } {
+export function refusableWebSocket(mode: 'refuse' | 'dropAfterOpen' = 'refuse'): {
+  WebSocket: WebSocketConstructor;
+  refuse: { on: boolean };
+  opened: number;
+} {
   const state = { refuse: { on: true }, opened: 0, WebSocket: undefined as unknown as WebSocketConstructor };
   class Refusable {
     readyState = 0;
@@ -16,7 +21,7 @@ export function refusableWebSocket(): { WebSocket: WebSocketConstructor; refuse:
     private inner: WebSocket | null = null;
 
     constructor(url: string) {
-      if (state.refuse.on) {
+      if (state.refuse.on && mode === 'refuse') {
         setTimeout(() => {
           this.readyState = 3;
           this.onerror?.({});
@@ -27,11 +32,15 @@ export function refusableWebSocket(): { WebSocket: WebSocketConstructor; refuse:
       state.opened++;
       const inner = new WebSocket(url);
       this.inner = inner;
+      const dropping = state.refuse.on;
       inner.onopen = () => {
         this.readyState = 1;
         this.onopen?.({});
+        if (dropping) inner.terminate();
       };
-      inner.onmessage = (event) => this.onmessage?.({ data: event.data });
+      inner.onmessage = (event) => {
+        if (!dropping) this.onmessage?.({ data: event.data });
+      };
       inner.onerror = (event) => this.onerror?.(event);
       inner.onclose = (event) => {
         this.readyState = 3;

@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { applyTaskEvent, TASK_EVENT_NAME, type TaskEvent, type TaskSnapshot, taskChannel } from '@inloop/protocol';
-import { createRelay, type Relay } from '@inloop/relay';
+import { createRelay, type Relay, type RelayOptions } from '@inloop/relay';
 import PusherServer from 'pusher';
 import WebSocket from 'ws';
 import { type ConnectOptions, InloopClient } from '../src/index.js';
@@ -16,15 +16,22 @@ export interface RunningRelay {
 }
 
 /** A real relay on 127.0.0.1; `port` 0 picks a free one, a given port restarts on the same one. */
-export async function startRelay(port = 0): Promise<RunningRelay> {
-  const relay = await createRelay({ logger: false, apps: [{ ...APP, enableClientMessages: true }] });
+export async function startRelay(port = 0, options: Partial<RelayOptions> = {}): Promise<RunningRelay> {
+  const relay = await createRelay({ logger: false, apps: [{ ...APP, enableClientMessages: true }], ...options });
   const address = await relay.listen({ port, host: '127.0.0.1' });
   return { relay, port: address.port, close: () => relay.close() };
 }
 
 /** The official `pusher` server library pointed at the relay. */
 export function pusherServer(port: number): PusherServer {
-  return new PusherServer({ appId: APP.id, key: APP.key, secret: APP.secret, host: '127.0.0.1', port: String(port), useTLS: false });
+  return new PusherServer({
+    appId: APP.id,
+    key: APP.key,
+    secret: APP.secret,
+    host: '127.0.0.1',
+    port: String(port),
+    useTLS: false,
+  });
 }
 
 export interface AppServer {
@@ -101,11 +108,8 @@ export async function startAppServer(signer: () => PusherServer): Promise<AppSer
   return app;
 }
 
-let seqCounter = 0;
-
 /** Builds a task event with defaults. */
 export function taskEvent(task: string, seq: number, patch: Partial<TaskEvent> = {}): TaskEvent {
-  seqCounter++;
   return { v: 1, task, seq, at: 1_700_000_000_000 + seq, state: 'running', attempt: 1, ...patch };
 }
 
@@ -128,7 +132,11 @@ export function relayClient(port: number, app: AppServer | null, options: Partia
     environmentEvents: null,
     backoff: { initialMs: 100, maxMs: 1_000 },
     ...(app
-      ? { authEndpoint: `${app.url}/auth`, userAuthEndpoint: `${app.url}/user-auth`, statusEndpoint: `${app.url}/tasks/{id}` }
+      ? {
+          authEndpoint: `${app.url}/auth`,
+          userAuthEndpoint: `${app.url}/user-auth`,
+          statusEndpoint: `${app.url}/tasks/{id}`,
+        }
       : {}),
     ...options,
   });
@@ -143,7 +151,10 @@ export function disconnectClients(): void {
 }
 
 /** Resolves with the first value `take` returns that is not undefined, from events as they arrive. */
-export function nextEvent<T>(subscribe: (listener: (...args: never[]) => void) => () => void, take: (...args: never[]) => T | undefined): Promise<T> {
+export function nextEvent<T>(
+  subscribe: (listener: (...args: never[]) => void) => () => void,
+  take: (...args: never[]) => T | undefined,
+): Promise<T> {
   return new Promise((resolve) => {
     const stop = subscribe(((...args: never[]) => {
       const value = take(...args);

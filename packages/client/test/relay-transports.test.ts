@@ -86,6 +86,18 @@ describe('client against a real relay: transports', () => {
     expect(events).toEqual([{ n: 1 }, { n: 2 }, { n: 3 }]);
   });
 
+  it('falls back when the websocket opens but keeps dropping before the handshake', async () => {
+    const dropper = refusableWebSocket('dropAfterOpen');
+    const client = relayClient(running.port, app, { WebSocket: dropper.WebSocket, upgradeAfterMs: 60_000 });
+    const channel = client.subscribe('private-dropping');
+    const events = received(channel, 'e');
+    await vi.waitFor(() => expect(channel.subscribed).toBe(true), WAIT);
+    expect(dropper.opened).toBeGreaterThanOrEqual(1);
+    expect(client.connection.transport).toBe('xhr_streaming');
+    await server.trigger('private-dropping', 'e', { n: 1 });
+    await vi.waitFor(() => expect(events).toEqual([{ n: 1 }]), WAIT);
+  });
+
   it('goes on to long-polling when streaming is not allowed either', async () => {
     const blocker = refusableWebSocket();
     const client = relayClient(running.port, app, {
