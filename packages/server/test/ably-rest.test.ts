@@ -34,7 +34,11 @@ function answerOrFail(success: () => Response): Response {
   const failure = failures.shift();
   if (failure?.status === 0) return HttpResponse.error();
   if (failure) {
-    const error = { message: `failed with ${failure.status}`, code: failure.code ?? failure.status * 100, statusCode: failure.status };
+    const error = {
+      message: `failed with ${failure.status}`,
+      code: failure.code ?? failure.status * 100,
+      statusCode: failure.status,
+    };
     return HttpResponse.json({ error }, { status: failure.status });
   }
   return success();
@@ -42,7 +46,11 @@ function answerOrFail(success: () => Response): Response {
 
 const server = setupServer(
   http.post(`${REST}/channels/:channel/messages`, async ({ request }) => {
-    seen.push({ path: new globalThis.URL(request.url).pathname, authorization: request.headers.get('authorization'), body: await request.json() });
+    seen.push({
+      path: new globalThis.URL(request.url).pathname,
+      authorization: request.headers.get('authorization'),
+      body: await request.json(),
+    });
     return answerOrFail(() => HttpResponse.json({ channel: 'x', messageId: 'm1', serials: ['s1'] }, { status: 201 }));
   }),
   http.post(`${REST}/messages`, async ({ request }) => {
@@ -201,14 +209,19 @@ describe('ably token requests', () => {
 
     const someoneElses = await authorizer.authorize({ user: 'mallory' }, { channels: ['private-cache-task-t-owned'] });
     expect(someoneElses.status).toBe(403);
-    const mixed = await authorizer.authorize({ user: 'alice' }, { channels: 'private-cache-task-t-owned,private-other' });
+    const mixed = await authorizer.authorize(
+      { user: 'alice' },
+      { channels: 'private-cache-task-t-owned,private-other' },
+    );
     expect(mixed.status).toBe(403);
   });
 });
 
 describe('provider libraries are optional', () => {
   it('names the package to install when the library is missing', async () => {
-    const missing = Object.assign(new Error("Cannot find package 'ably' imported from x"), { code: 'ERR_MODULE_NOT_FOUND' });
+    const missing = Object.assign(new Error("Cannot find package 'ably' imported from x"), {
+      code: 'ERR_MODULE_NOT_FOUND',
+    });
     const notifier = createNotifier(URL, {
       logger: recordingLogger(),
       importer: async () => {
@@ -219,6 +232,8 @@ describe('provider libraries are optional', () => {
     const error = await notifier.trigger('c', 'e', 1).catch((caught) => caught);
     expect(error).toBeInstanceOf(ProviderMissingError);
     expect(error.code).toBe('INLOOP_PROVIDER_MISSING');
-    expect(error.message).toBe('the ably transport needs the "ably" package, which is not installed: run npm install ably');
+    expect(error.message).toBe(
+      'the ably transport needs the "ably" package, which is not installed: run npm install ably',
+    );
   });
 });

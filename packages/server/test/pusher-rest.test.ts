@@ -75,16 +75,19 @@ describe('pusher transport against the hosted REST API (msw)', () => {
       {
         path: '/apps/1234567/events',
         signatureOk: true,
-        body: { name: 'my-event', data: '{"hello":"world"}', channels: ['private-a', 'private-b'], socket_id: '123.456' },
+        body: {
+          name: 'my-event',
+          data: '{"hello":"world"}',
+          channels: ['private-a', 'private-b'],
+          socket_id: '123.456',
+        },
       },
     ]);
   });
 
   it('merges concurrent triggers into batch calls of at most 10 events', async () => {
     const { notifier } = open();
-    await Promise.all(
-      Array.from({ length: 25 }, (_, i) => notifier.trigger(`channel-${i}`, 'tick', { i })),
-    );
+    await Promise.all(Array.from({ length: 25 }, (_, i) => notifier.trigger(`channel-${i}`, 'tick', { i })));
     expect(seen.map((request) => request.path)).toEqual(Array(3).fill('/apps/1234567/batch_events'));
     expect(seen.every((request) => request.signatureOk)).toBe(true);
     const batches = seen.map((request) => request.body.batch as { channel: string; name: string; data: string }[]);
@@ -97,7 +100,12 @@ describe('pusher transport against the hosted REST API (msw)', () => {
   it('splits triggerBatch into calls of at most 10', async () => {
     const { notifier } = open();
     await notifier.triggerBatch(
-      Array.from({ length: 12 }, (_, i) => ({ channel: 'c', name: 'e', data: `d${i}`, socketId: i === 0 ? '1.2' : undefined })),
+      Array.from({ length: 12 }, (_, i) => ({
+        channel: 'c',
+        name: 'e',
+        data: `d${i}`,
+        socketId: i === 0 ? '1.2' : undefined,
+      })),
     );
     const batches = seen.map((request) => request.body.batch as Record<string, unknown>[]);
     expect(batches.map((batch) => batch.length)).toEqual([10, 2]);
@@ -159,7 +167,10 @@ describe('pusher transport against the hosted REST API (msw)', () => {
     await task.start();
     await task.succeed({ ok: true });
     expect(seen.map((request) => request.body.name)).toEqual(['inloop:task', 'inloop:task']);
-    expect(seen.map((request) => request.body.channels)).toEqual([['private-cache-task-report-1'], ['private-cache-task-report-1']]);
+    expect(seen.map((request) => request.body.channels)).toEqual([
+      ['private-cache-task-report-1'],
+      ['private-cache-task-report-1'],
+    ]);
     const last = JSON.parse(seen[1]!.body.data as string);
     expect(last).toMatchObject({ v: 1, task: 'report-1', seq: 2, state: 'succeeded', result: { ok: true } });
   });

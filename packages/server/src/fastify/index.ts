@@ -8,21 +8,36 @@ export type InloopPluginOptions = EndpointOptions<FastifyRequest>;
 
 const FORM = 'application/x-www-form-urlencoded';
 
-function registerFormParser(app: FastifyInstance): void {
-  if (app.hasContentTypeParser(FORM)) return;
-  app.addContentTypeParser(FORM, { parseAs: 'string', bodyLimit: 16 * 1024 }, (_request, body, done) => {
-    done(null, Object.fromEntries(new URLSearchParams(body as string)));
+const JSON_TYPE = 'application/json';
+const BODY_LIMIT = 16 * 1024;
+
+/** Pusher's form-encoded auth bodies, and JSON where an empty body (a bodiless cancel POST) is `{}`. */
+function registerBodyParsers(app: FastifyInstance): void {
+  if (!app.hasContentTypeParser(FORM)) {
+    app.addContentTypeParser(FORM, { parseAs: 'string', bodyLimit: BODY_LIMIT }, (_request, body, done) => {
+      done(null, Object.fromEntries(new URLSearchParams(body as string)));
+    });
+  }
+  app.removeContentTypeParser(JSON_TYPE);
+  app.addContentTypeParser(JSON_TYPE, { parseAs: 'string', bodyLimit: BODY_LIMIT }, (_request, body, done) => {
+    const text = (body as string).trim();
+    if (text === '') return done(null, {});
+    try {
+      done(null, JSON.parse(text));
+    } catch {
+      done(Object.assign(new Error('malformed JSON body'), { statusCode: 400 }), undefined);
+    }
   });
 }
 
 /**
  * Registers `POST /inloop/auth`, `POST /inloop/user-auth`, `GET /tasks/:id` and `POST /tasks/:id/cancel`
- * (under fastify's own `prefix` option when given). Encapsulated: the form parser it adds stays inside.
+ * (under fastify's own `prefix` option when given). Encapsulated: its body parsers and error handler stay inside.
  */
 export const inloopPlugin: FastifyPluginAsync<InloopPluginOptions> = async (app, options) => {
   const endpoints = createEndpoints<FastifyRequest>(options);
   const logger = options.logger ?? consoleLogger;
-  registerFormParser(app);
+  registerBodyParsers(app);
   // Fastify's own errors (a malformed or too large body, a throwing hook) get the same safe shape as ours.
   app.setErrorHandler((error: { statusCode?: number }, request, reply) => {
     const status = error.statusCode ?? 500;
