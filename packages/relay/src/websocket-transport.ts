@@ -4,6 +4,7 @@ import { CloseCode } from '@inloop/protocol';
 import type { FastifyBaseLogger } from 'fastify';
 import { WebSocket, WebSocketServer } from 'ws';
 import type { ClientSocket, RelayCore } from './connection.js';
+import { frameBytes, TEXT_FRAME } from './frame-bytes.js';
 
 const APP_PATH = /^\/app\/([^/?]+)\/?$/;
 
@@ -48,7 +49,7 @@ export class WebsocketTransport {
     const socket: ClientSocket = {
       transport: 'ws',
       send: (frame) => {
-        if (ws.readyState === WebSocket.OPEN) ws.send(frame);
+        if (ws.readyState === WebSocket.OPEN) ws.send(frameBytes(frame), TEXT_FRAME);
       },
       close: (code, reason) => ws.close(code, reason),
     };
