@@ -2,11 +2,41 @@ import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { CloseCode } from '@inloop/protocol';
 import type { FastifyBaseLogger } from 'fastify';
-import { WebSocket, WebSocketServer } from 'ws';
-import type { ClientSocket, RelayCore } from './connection.js';
+import { type RawData, WebSocket, WebSocketServer } from 'ws';
+import type { ClientSocket, ConnectionHandle, RelayCore } from './connection.js';
 import { frameBytes, TEXT_FRAME } from './frame-bytes.js';
 
 const APP_PATH = /^\/app\/([^/?]+)\/?$/;
+
+/**
+ * ws's socket with the relay connection it carries, so that all sockets share the same listener
+ * functions: closures per socket would cost hundreds of bytes per idle connection.
+ */
+class RelayWebSocket extends WebSocket {
+  connection?: ConnectionHandle;
+}
+
+function onMessage(this: RelayWebSocket, data: RawData): void {
+  this.connection?.handleFrame((data as Buffer).toString('utf8'));
+}
+
+function onClose(this: RelayWebSocket): void {
+  this.connection?.handleClose();
+}
+
+/** A websocket as the relay sees it. A class rather than closures: one small object per connection. */
+class WsClientSocket implements ClientSocket {
+  readonly transport = 'ws';
+  constructor(private readonly ws: WebSocket) {}
+
+  send(frame: string): void {
+    if (this.ws.readyState === WebSocket.OPEN) this.ws.send(frameBytes(frame), TEXT_FRAME);
+  }
+
+  close(code: number, reason: string): void {
+    this.ws.close(code, reason);
+  }
+}
 
 /** Pusher's websocket path `/app/:key?protocol=7&client=...&version=...` on the HTTP server's upgrades. */
 export class WebsocketTransport {
@@ -18,12 +48,26 @@ export class WebsocketTransport {
     /** Hard cap of one frame; above it ws drops the socket (1009). The soft limit per app answers with pusher:error. */
     maxPayloadBytes: number,
   ) {
-    this.#wss = new WebSocketServer({ noServer: true, maxPayload: maxPayloadBytes, perMessageDeflate: false });
+    this.#wss = new WebSocketServer({
+      noServer: true,
+      maxPayload: maxPayloadBytes,
+      perMessageDeflate: false,
+      WebSocket: RelayWebSocket,
+    });
+    const { logger: log } = this;
+    this.#onError = function (this: RelayWebSocket, error: Error) {
+      log.debug({ err: error, socketId: this.connection?.socketId }, 'websocket error');
+      this.connection?.handleClose();
+    };
   }
+
+  readonly #onError: (this: RelayWebSocket, error: Error) => void;
+  /** One listener for every socket: a closure per socket would keep its upgrade request's URL alive. */
+  readonly #onSocketError = (error: Error) => this.logger.debug({ err: error }, 'upgrade socket error');
 
   attach(server: Server): void {
     server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
-      socket.on('error', (error) => this.logger.debug({ err: error }, 'upgrade socket error'));
+      socket.on('error', this.#onSocketError);
       const url = new URL(request.url ?? '/', 'http://relay');
       const match = APP_PATH.exec(url.pathname);
       this.#wss.handleUpgrade(request, socket, head, (ws) => {
@@ -36,7 +80,7 @@ export class WebsocketTransport {
     });
   }
 
-  #accept(ws: WebSocket, key: string, query: Record<string, string>): void {
+  #accept(ws: RelayWebSocket, key: string, query: Record<string, string>): void {
     const admission = this.core.admit(key, query);
     if (!admission.ok) {
       this.logger.info(
@@ -46,22 +90,10 @@ export class WebsocketTransport {
       ws.close(admission.closeCode, admission.reason);
       return;
     }
-    const socket: ClientSocket = {
-      transport: 'ws',
-      send: (frame) => {
-        if (ws.readyState === WebSocket.OPEN) ws.send(frameBytes(frame), TEXT_FRAME);
-      },
-      close: (code, reason) => ws.close(code, reason),
-    };
-    const connection = this.core.openConnection(admission.app, socket);
-    ws.on('message', (data) => {
-      connection.handleFrame((data as Buffer).toString('utf8'));
-    });
-    ws.on('close', () => connection.handleClose());
-    ws.on('error', (error) => {
-      this.logger.debug({ err: error, socketId: connection.socketId }, 'websocket error');
-      connection.handleClose();
-    });
+    ws.connection = this.core.openConnection(admission.app, new WsClientSocket(ws));
+    ws.on('message', onMessage);
+    ws.on('close', onClose);
+    ws.on('error', this.#onError);
   }
 
   close(): void {
