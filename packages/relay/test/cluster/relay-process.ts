@@ -50,7 +50,10 @@ export class CliBundle {
     const child = spawn(
       process.execPath,
       [this.file, '--config', configFile, '--port', String(options.port ?? 0), '--host', '127.0.0.1'],
-      { env: { PATH: process.env.PATH, INLOOP_RELAY_LOG_LEVEL: 'warn' }, stdio: ['ignore', 'pipe', 'pipe'] },
+      {
+        env: { PATH: process.env.PATH, INLOOP_RELAY_LOG_LEVEL: options.logLevel ?? 'warn' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
     );
     this.#children.add(child);
     return RelayProcess.whenListening(child);
@@ -70,6 +73,8 @@ export interface ClusterNodeOptions {
   nodeExpiryMs?: number;
   shutdownTimeoutMs?: number;
   port?: number;
+  /** Default `warn`. */
+  logLevel?: string;
 }
 
 /** One relay CLI process. */

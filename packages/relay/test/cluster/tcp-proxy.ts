@@ -26,11 +26,12 @@ export class TcpProxy {
     this.#track(client);
     client.on('error', () => client.destroy());
     if (this.#down || this.targets.length === 0) client.destroy();
-    else this.#connect(client, 0);
+    else this.#connect(client, this.#next++, 0);
   }
 
-  #connect(client: Socket, attempt: number): void {
-    const target = this.targets[this.#next++ % this.targets.length] as number;
+  /** Tries the targets from `first` on, each once, until one accepts. */
+  #connect(client: Socket, first: number, attempt: number): void {
+    const target = this.targets[(first + attempt) % this.targets.length] as number;
     const upstream = createConnection({ port: target, host: '127.0.0.1' });
     this.#track(upstream);
     let connected = false;
@@ -43,7 +44,8 @@ export class TcpProxy {
     });
     upstream.on('error', () => {
       // A target that is gone: try the next one, as a balancer's health check would.
-      if (!connected && !client.destroyed && attempt + 1 < this.targets.length) this.#connect(client, attempt + 1);
+      if (!connected && !client.destroyed && attempt + 1 < this.targets.length)
+        this.#connect(client, first, attempt + 1);
       else client.destroy();
     });
     upstream.once('close', () => {

@@ -1,0 +1,104 @@
+import type Pusher from 'pusher-js';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { until } from './cluster/in-process.js';
+import { deleteKeys, killRelayConnections, uniquePrefix } from './cluster/redis-keys.js';
+import { CliBundle, type RelayProcess } from './cluster/relay-process.js';
+import { TcpProxy } from './cluster/tcp-proxy.js';
+import { disconnectAll, pusherClient, subscribed } from './helpers.js';
+
+const bundle = new CliBundle();
+const prefix = uniquePrefix('recovery');
+/** Stands between node B and Redis: cutting it breaks B's Redis connections without touching Redis. */
+const redisLink = new TcpProxy([6379]);
+let nodeA: RelayProcess;
+let nodeB: RelayProcess;
+
+beforeAll(async () => {
+  await Promise.all([bundle.build(), redisLink.listen()]);
+  const timings = { prefix, heartbeatMs: 200, nodeExpiryMs: 1500 };
+  [nodeA, nodeB] = await Promise.all([
+    bundle.start(timings),
+    bundle.start({ ...timings, redisUrl: `redis://127.0.0.1:${redisLink.port}`, logLevel: 'info' }),
+  ]);
+});
+afterEach(() => disconnectAll());
+afterAll(async () => {
+  for (const node of [nodeA, nodeB]) node?.child.kill('SIGTERM');
+  await Promise.all([nodeA?.exited, nodeB?.exited]);
+  await redisLink.close();
+  bundle.cleanup();
+  await deleteKeys(prefix);
+});
+
+function memberIds(client: Pusher, channel: string): string[] {
+  const ids: string[] = [];
+  (client.channel(channel) as unknown as { members: { each(fn: (m: { id: string }) => void): void } }).members.each(
+    (member) => ids.push(member.id),
+  );
+  return ids.sort();
+}
+
+/**
+ * Triggers through `node` until `client` gets one of the events: a node that just reconnected
+ * subscribes to the bus again on its own schedule, so the first events may still be lost.
+ */
+async function eventuallyDelivered(node: RelayProcess, client: Pusher, channel: string): Promise<void> {
+  const delivered = new Promise((resolve) => client.channel(channel).bind('probe', resolve));
+  let arrived = false;
+  delivered.then(() => {
+    arrived = true;
+  });
+  for (let attempt = 0; !arrived; attempt++) {
+    await node.server.trigger(channel, 'probe', { attempt });
+    await Promise.race([delivered, new Promise((resolve) => setTimeout(resolve, 300))]);
+  }
+  client.channel(channel).unbind('probe');
+}
+
+async function pair(channel: string): Promise<[Pusher, Pusher]> {
+  const onA = pusherClient(nodeA.running, { presence: { user_id: 'ann' } });
+  const onB = pusherClient(nodeB.running, { presence: { user_id: 'ben' } });
+  await Promise.all([subscribed(onA, channel), subscribed(onB, channel)]);
+  await until(() => memberIds(onA, channel).length === 2 && memberIds(onB, channel).length === 2);
+  return [onA, onB];
+}
+
+describe('a relay that loses Redis', () => {
+  it('keeps serving its own clients, is taken for dead by the others, and heals when Redis is back', async () => {
+    const [onA, onB] = await pair('presence-ops');
+    const benGone = new Promise((resolve) => onA.channel('presence-ops').bind('pusher:member_removed', resolve));
+    redisLink.cut();
+
+    // Node B still delivers what is triggered through it to its own clients.
+    const local = new Promise((resolve) => onB.channel('presence-ops').bind('local', resolve));
+    await nodeB.server.trigger('presence-ops', 'local', { during: 'outage' });
+    expect(await local).toEqual({ during: 'outage' });
+    // Node A stops hearing B's heartbeats and removes B's member for its clients.
+    expect(await benGone).toMatchObject({ id: 'ben' });
+    expect(memberIds(onA, 'presence-ops')).toEqual(['ann']);
+
+    const benBack = new Promise((resolve) => onA.channel('presence-ops').bind('pusher:member_added', resolve));
+    redisLink.restore();
+    expect(await benBack).toMatchObject({ id: 'ben' });
+    expect(memberIds(onA, 'presence-ops')).toEqual(['ann', 'ben']);
+    await eventuallyDelivered(nodeA, onB, 'presence-ops');
+    await eventuallyDelivered(nodeB, onA, 'presence-ops');
+    const users = await nodeA.server.get({ path: '/channels/presence-ops/users' });
+    expect(await users.json()).toEqual({ users: expect.arrayContaining([{ id: 'ann' }, { id: 'ben' }]) });
+
+    const logs = nodeB.stdout + nodeB.stderr;
+    expect(logs).toContain('lost the connection to Redis');
+    expect(logs).toContain('Redis connection is back');
+  });
+
+  it("recovers when Redis closes the relays' connections (CLIENT KILL), keeping presence intact", async () => {
+    const [onA, onB] = await pair('presence-desk');
+    expect(await killRelayConnections(prefix)).toBeGreaterThanOrEqual(4);
+    await eventuallyDelivered(nodeA, onB, 'presence-desk');
+    await eventuallyDelivered(nodeB, onA, 'presence-desk');
+    expect(memberIds(onA, 'presence-desk')).toEqual(['ann', 'ben']);
+    expect(memberIds(onB, 'presence-desk')).toEqual(['ann', 'ben']);
+    const response = await nodeB.server.get({ path: '/channels/presence-desk', params: { info: 'user_count' } });
+    expect(await response.json()).toEqual({ occupied: true, user_count: 2 });
+  });
+});
