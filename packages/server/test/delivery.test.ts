@@ -146,6 +146,37 @@ describe('retry policy', () => {
   });
 });
 
+describe('relay, log and null transports', () => {
+  it('relay:// defaults to plain HTTP on port 6001', async () => {
+    const seen: string[] = [];
+    server.use(
+      http.post('http://127.0.0.1:6001/apps/my-app/events', ({ request }) => {
+        seen.push(new URL(request.url).pathname);
+        return HttpResponse.json({});
+      }),
+    );
+    const notifier = createNotifier(`relay://k:${SECRET}@127.0.0.1/my-app`, { logger: recordingLogger() });
+    opened.push(notifier);
+    await notifier.trigger('c', 'e', 1);
+    expect(seen).toEqual(['/apps/my-app/events']);
+    server.resetHandlers();
+  });
+
+  it('log:// writes each event to the logger at the chosen level; null:// drops them', async () => {
+    const logger = recordingLogger();
+    const logged = createNotifier('log://?level=warn', { logger });
+    const dropped = createNotifier('null://', { logger });
+    opened.push(logged, dropped);
+    await logged.trigger('c', 'e', { n: 1 });
+    await logged.triggerBatch([{ channel: 'd', name: 'f', data: 2 }]);
+    await dropped.trigger('c', 'e', 1);
+    expect(logger.records.map((record) => [record.level, record.obj])).toEqual([
+      ['warn', { transport: 'log', channel: 'c', event: 'e', data: { n: 1 } }],
+      ['warn', { transport: 'log', channel: 'd', event: 'f', data: 2 }],
+    ]);
+  });
+});
+
 describe('payload limits', () => {
   it("uses the relay's configurable limit", async () => {
     const notifier = createNotifier('relay://k:s@127.0.0.1:1/app?maxPayloadBytes=100', { logger: recordingLogger() });

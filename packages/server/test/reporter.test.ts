@@ -90,6 +90,54 @@ describe('task reporter', () => {
     await notifier.close();
   });
 
+  it('sends about one progress event per interval when progress() is called 10,000 times over one second', async () => {
+    vi.useFakeTimers({ now: 2_000_000 });
+    const { notifier, events } = setup(250);
+    const task = notifier.task('busy-second');
+    for (let ms = 0; ms < 1_000; ms++) {
+      for (let call = 0; call < 10; call++) task.progress({ done: ms * 10 + call, total: 10_000 });
+      await vi.advanceTimersByTimeAsync(1);
+    }
+    await task.succeed();
+    const progressEvents = events.filter((event) => event.state === 'running');
+    // 1000 ms / 250 ms = 4 intervals, plus the first call sent at once and the newest flushed before the end.
+    expect(progressEvents.length).toBeGreaterThanOrEqual(4);
+    expect(progressEvents.length).toBeLessThanOrEqual(6);
+    expect(progressEvents.at(-1)!.progress!.done).toBe(9_999);
+    expect(events.at(-1)!.state).toBe('succeeded');
+    expect(events.map((event) => event.seq)).toEqual(events.map((_, index) => index + 1));
+    await notifier.close();
+  });
+
+  it('reports a cancellation as the final state, after pending progress, and exposes the cancel flag', async () => {
+    const { notifier, events } = setup(10_000);
+    const task = notifier.task('stoppable', { owner: 'erin' });
+    await task.queued();
+    await task.start();
+    expect(await task.isCancelRequested()).toBe(false);
+    await notifier.store.requestCancel('stoppable');
+    expect(await task.isCancelRequested()).toBe(true);
+    task.progress({ done: 4, total: 8 });
+    await task.cancelled();
+    task.progress({ done: 5, total: 8 });
+    await task.flush();
+    expect(events.map((event) => event.state)).toEqual(['queued', 'running', 'running', 'cancelled']);
+    expect(events[2]!.progress).toMatchObject({ done: 4, percent: 50 });
+    expect((await notifier.store.get('stoppable'))?.snapshot?.state).toBe('cancelled');
+    await notifier.close();
+  });
+
+  it('takes a percent as given, and caps a computed one at 100', async () => {
+    const { notifier, events } = setup(0);
+    const task = notifier.task('percent');
+    task.progress({ done: 1, percent: 12.345 });
+    await task.flush();
+    task.progress({ done: 12, total: 10 });
+    await task.flush();
+    expect(events.map((event) => event.progress?.percent)).toEqual([12.35, 100]);
+    await notifier.close();
+  });
+
   it('sends the terminal event after pending progress, never drops it, and ignores what comes after', async () => {
     const { notifier, events, logger } = setup(10_000);
     const task = notifier.task('ending');

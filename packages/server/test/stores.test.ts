@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import type { TaskEvent } from '@inloop/protocol';
-import { createMemoryStore, createRedisStore, type TaskStore } from '@inloop/server';
-import { waitFor } from './helpers.js';
+import { createEndpoints, createMemoryStore, createNotifier, createRedisStore, type TaskStore } from '@inloop/server';
+import { recordingLogger, waitFor } from './helpers.js';
 
 const redis = new Redis('redis://127.0.0.1:6379', { lazyConnect: true, maxRetriesPerRequest: 1 });
 const prefixes: string[] = [];
@@ -117,6 +117,24 @@ describe.each([{ make: memoryKind }, { make: redisKind }])('task store', ({ make
     await store.requestCancel('t5');
     expect(await store.isCancelRequested('t5')).toBe(true);
     expect((await sibling().get('t5'))?.cancelRequested).toBe(true);
+  });
+
+  it(`${make().name}: the status endpoints check the owner kept in the store`, async () => {
+    const store = open();
+    const notifier = createNotifier('null://', { store, logger: recordingLogger() });
+    const endpoints = createEndpoints<{ user: string }>({ notifier, getUser: (request) => ({ id: request.user }) });
+    const task = notifier.task('owned', { owner: 'frank' });
+    await task.start();
+    expect(await endpoints.getTask({ user: 'frank' }, 'owned')).toMatchObject({
+      status: 200,
+      body: { state: 'running' },
+    });
+    expect(await endpoints.getTask({ user: 'grace' }, 'owned')).toMatchObject({ status: 403 });
+    expect(await endpoints.cancelTask({ user: 'grace' }, 'owned')).toMatchObject({ status: 403 });
+    expect(await sibling().isCancelRequested('owned')).toBe(false);
+    expect(await endpoints.cancelTask({ user: 'frank' }, 'owned')).toMatchObject({ status: 202 });
+    expect(await sibling().isCancelRequested('owned')).toBe(true);
+    await notifier.close();
   });
 
   it(`${make().name}: expires finished tasks after the TTL, keeps running ones`, async () => {
