@@ -23,7 +23,9 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     relay.fastify.log.info({ signal }, 'closing connections (4200) and stopping');
-    relay.close().then(
+    // A last resort if something holds the shutdown beyond its deadline.
+    setTimeout(() => process.exit(1), relay.config.shutdownTimeoutMs + 5000).unref();
+    relay.close({ graceful: true }).then(
       () => process.exit(0),
       (error: unknown) => {
         relay.fastify.log.error({ err: error }, 'shutdown failed');

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { adapterConfigSchema } from './adapters/adapter-config.js';
 
 const positiveInt = z.number().int().positive();
 
@@ -86,6 +87,10 @@ export const relayConfigSchema = z
     maxClockSkewSeconds: positiveInt.default(600),
     logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     webhookDelivery: webhookDeliverySchema.default(() => webhookDeliverySchema.parse({})),
+    /** Channel state: `local` (one process) or `redis` (several relay processes behind a load balancer). */
+    adapter: adapterConfigSchema.default({ driver: 'local' }),
+    /** A graceful shutdown (SIGTERM) waits at most this long for clients to leave and webhooks to flush. */
+    shutdownTimeoutMs: positiveInt.default(10_000),
   })
   .superRefine((config, ctx) => {
     const seen = { id: new Set<string>(), key: new Set<string>() };

@@ -8,6 +8,7 @@ export const RelayErrorCode = {
   AppNotFound: 'INLOOP_APP_NOT_FOUND',
   AppDisabled: 'INLOOP_APP_DISABLED',
   ChannelNotFound: 'INLOOP_CHANNEL_NOT_FOUND',
+  RedisUnavailable: 'INLOOP_REDIS_UNAVAILABLE',
   RateLimited: 'INLOOP_RATE_LIMITED',
   WebhookDeliveryFailed: 'INLOOP_WEBHOOK_DELIVERY_FAILED',
 } as const;

@@ -1,6 +1,7 @@
-import { CloseCode } from '@inloop/protocol';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Adapter } from './adapter.js';
+import type { AdapterConfigInput } from './adapters/adapter-config.js';
+import { createAdapter, isAdapter } from './adapters/create-adapter.js';
 import { parseRelayConfig } from './config.js';
 import type { RelayConfig, RelayConfigInput } from './config-schema.js';
 import type { RelayCore } from './connection.js';
@@ -8,23 +9,27 @@ import { registerHealthRoutes } from './health.js';
 import { httpApiPlugin } from './http-api/index.js';
 import { registerHttpFallback } from './http-fallback/index.js';
 import { type AppRateLimiter, LocalAppRateLimiter } from './limits/app-rate-limiter.js';
-import { LocalAdapter } from './local-adapter.js';
 import { isHookable } from './metrics/adapter-hooks.js';
 import { registerMetricsRoute } from './metrics/metrics-route.js';
 import { RelayMetrics } from './metrics/relay-metrics.js';
 import { trackQuietSockets } from './quiet-sockets.js';
 import { RelayCoreImpl } from './relay-core.js';
+import { type CloseOptions, closeRelay, ShutdownHooks } from './shutdown.js';
 import { WebhookDispatcher } from './webhooks/webhook-dispatcher.js';
 import { WebsocketTransport } from './websocket-transport.js';
 
-export interface RelayOptions extends RelayConfigInput {
+export interface RelayOptions extends Omit<RelayConfigInput, 'adapter'> {
   /**
    * Logging: `false` for none (tests), `true` for pino at `logLevel`, or a pino-compatible
    * logger instance. Default: pino at `logLevel`.
    */
   logger?: boolean | FastifyBaseLogger;
-  /** Channel state and fan-out; default a new LocalAdapter (one process). */
-  adapter?: Adapter;
+  /**
+   * Channel state and fan-out: an adapter instance, or its configuration, e.g.
+   * `{ driver: 'redis', url: 'redis://127.0.0.1:6379', prefix: 'my-cluster' }`.
+   * Default `{ driver: 'local' }` (one process).
+   */
+  adapter?: Adapter | AdapterConfigInput;
   /** Per-app rates (backend events, API reads); default counts in this process. */
   rateLimiter?: AppRateLimiter;
 }
@@ -39,8 +44,10 @@ export interface Relay {
   /** Webhook queues; `flush()` sends what is queued now and resolves when it is delivered or given up. */
   readonly webhooks: Pick<WebhookDispatcher, 'flush'>;
   listen(options?: { port?: number; host?: string }): Promise<{ port: number; host: string }>;
-  /** Closes every connection with 4200 (reconnect now), then the HTTP server and the adapter. */
-  close(): Promise<void>;
+  /** Pending work a graceful close finishes after the clients left (see shutdown.ts). */
+  readonly shutdownHooks: ShutdownHooks;
+  /** Closes every connection with 4200 (reconnect now), then the HTTP server and the adapter; see CloseOptions. */
+  close(options?: CloseOptions): Promise<void>;
 }
 
 /** Largest websocket frame ws accepts before dropping the socket; smaller frames over the app limit get pusher:error. */
@@ -54,9 +61,12 @@ function fastifyLogger(options: RelayOptions, config: RelayConfig) {
 
 export async function createRelay(options: RelayOptions): Promise<Relay> {
   const { logger: _logger, adapter: givenAdapter, rateLimiter, ...rest } = options;
-  const config = parseRelayConfig(rest);
+  const config = parseRelayConfig(
+    givenAdapter === undefined || isAdapter(givenAdapter) ? rest : { ...rest, adapter: givenAdapter },
+  );
   const fastify = Fastify({ ...fastifyLogger(options, config), bodyLimit: config.maxHttpBodyBytes });
-  const adapter = givenAdapter ?? new LocalAdapter();
+  const adapter = isAdapter(givenAdapter) ? givenAdapter : await createAdapter(config.adapter, fastify.log);
+  const shutdownHooks = new ShutdownHooks();
   // Read at scrape time only, when `core` exists.
   const metrics: RelayMetrics = new RelayMetrics({
     get connections(): RelayCoreImpl['connections'] {
@@ -64,6 +74,7 @@ export async function createRelay(options: RelayOptions): Promise<Relay> {
     },
   });
   const webhooks = new WebhookDispatcher(config.apps, config.webhookDelivery, fastify.log, metrics);
+  shutdownHooks.add('webhooks', () => webhooks.flush());
   if (isHookable(adapter)) {
     adapter.attachHooks({
       channelEvents: webhooks,
@@ -109,14 +120,22 @@ export async function createRelay(options: RelayOptions): Promise<Relay> {
       const boundPort = typeof address === 'object' && address ? address.port : port;
       return { port: boundPort, host };
     },
-    close() {
-      closed ??= (async () => {
-        core.closeAll(CloseCode.GenericReconnectImmediately, 'the relay is shutting down, reconnect');
-        websockets.close();
-        await fastify.close();
-        await webhooks.close();
-        await adapter.close();
-      })();
+    shutdownHooks,
+    close(closeOptions = {}) {
+      closed ??= closeRelay(
+        {
+          core,
+          fastify,
+          hooks: shutdownHooks,
+          terminateWebsockets: () => websockets.close(),
+          release: async () => {
+            await webhooks.close();
+            await adapter.close();
+          },
+        },
+        closeOptions,
+        config.shutdownTimeoutMs,
+      );
       return closed;
     },
   };

@@ -1,5 +1,8 @@
+import { createServer } from 'node:net';
 import type Pusher from 'pusher-js';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { cliConfig } from '../src/cli-options.js';
+import { parseRelayConfig, type RelayConfigError } from '../src/index.js';
 import { startNode, until } from './cluster/in-process.js';
 import { deleteKeys, uniquePrefix } from './cluster/redis-keys.js';
 import { APP, disconnectAll, pusherClient, RawClient, type RunningRelay, subscribed, waitForState } from './helpers.js';
@@ -157,5 +160,53 @@ describe('redis adapter: connection quota across nodes', () => {
     await fourth.socketId();
     first.close();
     fourth.close();
+  });
+});
+
+describe('redis adapter: configuration', () => {
+  it('selects the redis driver from --redis-url / --redis-prefix or the environment', () => {
+    const flags = cliConfig(
+      ['--app-id', 'a', '--app-key', 'k', '--app-secret', 's', '--redis-url', 'redis://r:6379'],
+      {},
+    );
+    expect(parseRelayConfig(flags).adapter).toMatchObject({
+      driver: 'redis',
+      url: 'redis://r:6379',
+      prefix: 'inloop-relay',
+    });
+    const env = cliConfig(['--app-id', 'a', '--app-key', 'k', '--app-secret', 's'], {
+      INLOOP_RELAY_REDIS_PREFIX: 'eu-cluster',
+    });
+    expect(parseRelayConfig(env).adapter).toMatchObject({ driver: 'redis', prefix: 'eu-cluster' });
+    expect(parseRelayConfig({ apps: [APP] }).adapter).toEqual({ driver: 'local' });
+  });
+
+  it('refuses a bad adapter configuration with one clear line per field', () => {
+    const bad = { apps: [APP], adapter: { driver: 'redis', url: 'http://x', heartbeatMs: 1000, nodeExpiryMs: 1500 } };
+    const error = (() => {
+      try {
+        parseRelayConfig(bad);
+      } catch (caught) {
+        return caught as RelayConfigError;
+      }
+    })();
+    expect(error?.code).toBe('INLOOP_CONFIG_INVALID');
+    expect(error?.problems).toEqual([
+      expect.stringMatching(/^adapter\.url: .*redis:\/\//),
+      expect.stringMatching(/^adapter\.nodeExpiryMs: .*twice heartbeatMs/),
+    ]);
+  });
+
+  it('fails to start with INLOOP_REDIS_UNAVAILABLE when Redis cannot be reached', async () => {
+    const closedPort = await new Promise<number>((resolve) => {
+      const probe = createServer();
+      probe.listen(0, '127.0.0.1', () => {
+        const { port } = probe.address() as { port: number };
+        probe.close(() => resolve(port));
+      });
+    });
+    await expect(
+      startNode(uniquePrefix('unreachable'), { redisUrl: `redis://127.0.0.1:${closedPort}` }),
+    ).rejects.toMatchObject({ code: 'INLOOP_REDIS_UNAVAILABLE' });
   });
 });

@@ -2,7 +2,6 @@ import { createServer, type Server } from 'node:http';
 import type Pusher from 'pusher-js';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { RelayCoreImpl } from '../src/relay-core.js';
-import { until } from './cluster/in-process.js';
 import { deleteKeys, uniquePrefix } from './cluster/redis-keys.js';
 import { CliBundle, type RelayProcess } from './cluster/relay-process.js';
 import { TcpProxy } from './cluster/tcp-proxy.js';
