@@ -8,7 +8,8 @@ import type { RelayCore } from './connection.js';
 import { registerHealthRoutes } from './health.js';
 import { httpApiPlugin } from './http-api/index.js';
 import { registerHttpFallback } from './http-fallback/index.js';
-import { type AppRateLimiter, LocalAppRateLimiter } from './limits/app-rate-limiter.js';
+import type { AppRateLimiter } from './limits/app-rate-limiter.js';
+import { createAppRateLimiter } from './limits/create-app-rate-limiter.js';
 import { isHookable } from './metrics/adapter-hooks.js';
 import { registerMetricsRoute } from './metrics/metrics-route.js';
 import { RelayMetrics } from './metrics/relay-metrics.js';
@@ -30,7 +31,7 @@ export interface RelayOptions extends Omit<RelayConfigInput, 'adapter'> {
    * Default `{ driver: 'local' }` (one process).
    */
   adapter?: Adapter | AdapterConfigInput;
-  /** Per-app rates (backend events, API reads); default counts in this process. */
+  /** Per-app rates (backend events, API reads); default: in Redis with the `redis` adapter (across nodes), else in this process. */
   rateLimiter?: AppRateLimiter;
 }
 
@@ -67,6 +68,9 @@ export async function createRelay(options: RelayOptions): Promise<Relay> {
   const fastify = Fastify({ ...fastifyLogger(options, config), bodyLimit: config.maxHttpBodyBytes });
   const adapter = isAdapter(givenAdapter) ? givenAdapter : await createAdapter(config.adapter, fastify.log);
   const shutdownHooks = new ShutdownHooks();
+  const rates = rateLimiter
+    ? { limiter: rateLimiter, close: async () => {} }
+    : await createAppRateLimiter(config.adapter, fastify.log);
   // Read at scrape time only, when `core` exists.
   const metrics: RelayMetrics = new RelayMetrics({
     get connections(): RelayCoreImpl['connections'] {
@@ -83,7 +87,7 @@ export async function createRelay(options: RelayOptions): Promise<Relay> {
   }
   const core: RelayCoreImpl = new RelayCoreImpl(config, adapter, fastify.log, {
     channelEvents: webhooks,
-    rateLimiter: rateLimiter ?? new LocalAppRateLimiter(),
+    rateLimiter: rates.limiter,
     metrics,
   });
   const largestFrame = Math.max(...config.apps.map((app) => app.limits.maxFrameBytes));
@@ -130,6 +134,7 @@ export async function createRelay(options: RelayOptions): Promise<Relay> {
           terminateWebsockets: () => websockets.close(),
           release: async () => {
             await webhooks.close();
+            await rates.close();
             await adapter.close();
           },
         },

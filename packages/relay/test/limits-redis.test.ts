@@ -57,6 +57,28 @@ describe('per-app rates counted in Redis', () => {
     expect(await trigger(b, 'four')).toBe(200);
   });
 
+  it('relays on the redis adapter count their rates in Redis without further setup', async () => {
+    const prefix = `inloop-test-limits-${randomUUID()}`;
+    const nodes: RunningRelay[] = [];
+    for (let n = 0; n < 2; n++) {
+      const running = await startRelay({
+        adapter: { driver: 'redis', prefix },
+        apps: [{ ...APP, limits: { maxBackendEventsPerSecond: 1 } }],
+      });
+      relays.push(running);
+      nodes.push(running);
+    }
+    const [a, b] = nodes as [RunningRelay, RunningRelay];
+    // The budget is per wall-clock second: try again if the pair straddled a second boundary.
+    for (;;) {
+      const second = Math.floor(Date.now() / 1000);
+      const statuses = [await trigger(a, 'one'), await trigger(b, 'two')];
+      if (Math.floor(Date.now() / 1000) !== second) continue;
+      expect(statuses).toEqual([200, 429]);
+      break;
+    }
+  });
+
   it('spends nothing on a refused take, so a smaller one still fits', async () => {
     const connection = redis();
     await connection.connect();
