@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdirSync, rmSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -99,5 +99,78 @@ describe('inloop-relay CLI', () => {
     expect(stderr).toContain('apps[0].id:');
     expect(stderr).toContain('apps[0].key:');
     expect(stderr).toContain('apps[0].secret:');
+  });
+
+  it('serves every app of a --config file; flags win over the file', async () => {
+    const configFile = join(buildDir, 'relay.json');
+    writeFileSync(
+      configFile,
+      JSON.stringify({
+        port: 1,
+        host: '127.0.0.1',
+        logLevel: 'silent',
+        apps: [
+          { id: 'f1', key: 'file-key-1', secret: 'file-secret-1' },
+          { id: 'f2', key: 'file-key-2', secret: 'file-secret-2', enabled: false },
+        ],
+      }),
+    );
+    const cli = runCli(['--config', configFile, '--port', '0']);
+    const port = await cli.listening;
+    expect(cli.output().stdout).toContain(`ws://127.0.0.1:${port}/app/file-key-1`);
+    expect(cli.output().stdout).toContain(`http://127.0.0.1:${port}/apps/f2`);
+    const first = RawClient.forRelay(port, '/app/file-key-1?protocol=7');
+    await first.socketId();
+    expect(await RawClient.forRelay(port, '/app/file-key-2?protocol=7').closed()).toBe(4003);
+    first.close();
+    cli.child.kill('SIGTERM');
+    expect(await cli.exited).toBe(0);
+  });
+
+  it('prints its usage for --help and exits 0', async () => {
+    const cli = runCli(['--help']);
+    expect(await cli.exited).toBe(0);
+    expect(cli.output().stdout).toContain('Usage: inloop-relay');
+    expect(cli.output().stdout).toContain('INLOOP_RELAY_APP_KEY');
+  });
+
+  it.each([
+    ['an unknown flag', ['--app-idd', 'x'], {}, "'--app-idd'"],
+    [
+      'a port that is not a number',
+      ['--port', 'six', '--app-id', 'a', '--app-key', 'k', '--app-secret', 's'],
+      {},
+      '--port',
+    ],
+    ['a config file that does not exist', ['--config', '/nonexistent/relay.json'], {}, 'cannot read it (ENOENT)'],
+    ['no app at all', [], {}, 'apps'],
+    [
+      'a port out of range',
+      [],
+      { INLOOP_RELAY_APPS: '[{"id":"a","key":"k","secret":"s"}]', INLOOP_RELAY_PORT: '70000' },
+      'port:',
+    ],
+    [
+      'a bad boolean',
+      [],
+      {
+        INLOOP_RELAY_APP_ID: 'a',
+        INLOOP_RELAY_APP_KEY: 'k',
+        INLOOP_RELAY_APP_SECRET: 's',
+        INLOOP_RELAY_ENABLE_CLIENT_MESSAGES: 'maybe',
+      },
+      'INLOOP_RELAY_ENABLE_CLIENT_MESSAGES',
+    ],
+  ])('exits 2 with a clear message for %s', async (_what, args, env, message) => {
+    // A free port in case the relay wrongly started.
+    const cli = runCli(args, { INLOOP_RELAY_PORT: '0', INLOOP_RELAY_HOST: '127.0.0.1', ...env } as Record<
+      string,
+      string
+    >);
+    expect(await cli.exited).toBe(2);
+    const { stderr } = cli.output();
+    expect(stderr).toMatch(/^inloop-relay: /);
+    expect(stderr).toContain(message);
+    expect(stderr).not.toContain('    at ');
   });
 });
