@@ -5,8 +5,8 @@ export type AppRate = 'backend-events' | 'api-reads';
 
 /**
  * Per-app rates, behind an interface so that several relay processes can share one budget:
- * a Redis implementation would count in one key per app, rate and second (INCRBY + EXPIRE)
- * and refuse once the sum of all nodes is over. {@link LocalAppRateLimiter} counts in this process.
+ * `RedisAppRateLimiter` counts all nodes in one key per app, rate and second;
+ * {@link LocalAppRateLimiter} counts in this process.
  */
 export interface AppRateLimiter {
   /** Spends `count` of the app's budget of `perSecond` for `rate`; false, spending nothing, when it would go over. */

@@ -2,7 +2,7 @@ import type { AppConfig } from '../config-schema.js';
 import { HttpApiError, RelayErrorCode } from '../errors.js';
 import type { AppRate, AppRateLimiter } from './app-rate-limiter.js';
 
-const describe: Record<AppRate, { limit: (app: AppConfig) => number; what: string; setting: string }> = {
+const RATES: Record<AppRate, { limit: (app: AppConfig) => number; what: string; setting: string }> = {
   'backend-events': {
     limit: (app) => app.limits.maxBackendEventsPerSecond,
     what: 'events (one per channel) per second',
@@ -22,7 +22,7 @@ export async function enforceAppRate(
   rate: AppRate,
   count: number,
 ): Promise<void> {
-  const { limit, what, setting } = describe[rate];
+  const { limit, what, setting } = RATES[rate];
   const perSecond = limit(app);
   if (perSecond === 0 || (await limiter.take(app.id, rate, count, perSecond))) return;
   throw new HttpApiError(
