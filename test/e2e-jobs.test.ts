@@ -17,14 +17,14 @@ beforeAll(async () => {
     launchBrowser(),
   ]);
   demoPage = await openDemoPage(browser, harness.url);
-});
+}, 180_000);
 
 afterAll(async () => {
   await browser?.close();
   await harness?.stop();
-});
+}, 60_000);
 
-describe('the progress demo in Chromium', () => {
+describe('the progress demo in Chromium', { timeout: 150_000 }, () => {
   it('runs a normal job to 100% and success, the percent never going down', async () => {
     const taskId = await demoPage.startJob('normal');
     await demoPage.waitForState(taskId, 'succeeded');

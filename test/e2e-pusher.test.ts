@@ -52,13 +52,13 @@ beforeAll(async () => {
     logger: createLogger('worker', 'error'),
   });
   await worker.start();
-});
+}, 180_000);
 
 afterAll(async () => {
   await worker?.stop();
   await harness?.stop();
   pusher.close();
-});
+}, 60_000);
 
 async function signIn(): Promise<string> {
   const page = await fetch(harness.url);
@@ -67,7 +67,7 @@ async function signIn(): Promise<string> {
   return cookie;
 }
 
-describe('the progress demo with INLOOP_URL=pusher://…', () => {
+describe('the progress demo with INLOOP_URL=pusher://…', { timeout: 150_000 }, () => {
   it('tells the page to connect to Pusher, in the cluster of the URL', async () => {
     const cookie = await signIn();
     const config = await fetch(`${harness.url}config`, { headers: { cookie } }).then((response) => response.json());

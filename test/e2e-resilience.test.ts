@@ -11,19 +11,19 @@ beforeAll(async () => {
     startHarness({ relay: 'child', stepMs: 150, visibilitySeconds: 2 }),
     launchBrowser(),
   ]);
-});
+}, 180_000);
 
 afterAll(async () => {
   await browser?.close();
   await harness?.stop();
-});
+}, 60_000);
 
 const relay = () => {
   if (!harness.relay) throw new Error('this suite runs the relay as a child process');
   return harness.relay;
 };
 
-describe('the progress demo when things break', () => {
+describe('the progress demo when things break', { timeout: 150_000 }, () => {
   it('reconnects after the relay is killed mid-job and restarted, and ends succeeded', async () => {
     const demoPage = await openDemoPage(browser, harness.url);
     await demoPage.waitForConnection('connected');

@@ -1,3 +1,4 @@
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { configFromEnv, relayUrl } from '../../examples/progress-demo/src/config.js';
 import { type RunningDemo, startDemo } from '../../examples/progress-demo/src/demo.js';
@@ -41,9 +42,12 @@ const APP = { appId: 'e2e-app', key: 'e2e-key', secret: 'e2e-secret' };
 /** Starts the demo's parts on free ports for one test file. */
 export async function startHarness(options: HarnessOptions): Promise<Harness> {
   const [workerEntry, clientBundle] = await Promise.all([bundleDemoEntry('worker-main'), clientIifeBundle()]);
+  const bundles = [workerEntry];
   let relay: RelayProcess | undefined;
   if (options.relay === 'child') {
-    relay = new RelayProcess(await bundleDemoEntry('relay-main'), APP);
+    const relayEntry = await bundleDemoEntry('relay-main');
+    bundles.push(relayEntry);
+    relay = new RelayProcess(relayEntry, APP);
     await relay.start();
   }
   const env: Record<string, string> = {
@@ -108,6 +112,7 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
     async stop() {
       await demo.stop();
       await relay?.stop();
+      await Promise.all(bundles.map((file) => rm(file, { force: true })));
     },
   };
 }
