@@ -79,7 +79,9 @@ async function openRealtime(transport) {
   if (transport.kind === 'ably') {
     const Ably = await loadAbly();
     const watched = new Set();
+    // Ably tokens name their channels, so the connection opens with the first task watched.
     const realtime = new Ably.Realtime({
+      autoConnect: false,
       authCallback: (_params, done) => {
         fetch('/inloop/auth', {
           method: 'POST',
@@ -94,11 +96,13 @@ async function openRealtime(transport) {
       },
     });
     realtime.connection.on(({ current }) => showConnection(current, 'ably'));
-    const watcher = Inloop.fromAbly(realtime, common);
+    showConnection('waiting for a job', 'ably');
+    const watcher = Inloop.fromAbly(realtime, { statusEndpoint: common.statusEndpoint });
     return {
       watchTask(taskId, onChange) {
         watched.add(`private-cache-task-${taskId}`);
-        realtime.auth.authorize().catch(() => {});
+        if (realtime.connection.state === 'initialized') realtime.connect();
+        else realtime.auth.authorize().catch(() => {});
         return watcher.watchTask(taskId, onChange);
       },
     };
