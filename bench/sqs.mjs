@@ -21,18 +21,21 @@ const RUN_TIMEOUT_MS = 300_000;
 const quietLogger = { debug() {}, info() {}, warn() {}, error: (context, message) => console.error(message, context) };
 
 /** Runs one contender over a fresh queue; returns jobs per second, after checking each job ran exactly once. */
-async function measure(label, sqs, startConsumer) {
-  const queueUrl = await fillQueue(sqs, `bench-${randomUUID().slice(0, 8)}`, JOBS, MAX_JOB_MS);
-  const runs = new Uint8Array(JOBS);
+async function measure(label, sqs, startConsumer, jobs = JOBS) {
+  const queueUrl = await fillQueue(sqs, `bench-${randomUUID().slice(0, 8)}`, jobs, MAX_JOB_MS);
+  const runs = new Uint8Array(jobs);
   let done = 0;
   const finished = (i) => {
     runs[i] += 1;
     done += 1;
   };
   const began = performance.now();
+  const cpuBefore = process.cpuUsage();
   const stop = await startConsumer(queueUrl, finished);
-  await waitUntil(() => done >= JOBS, `${label}: ${JOBS} jobs`, RUN_TIMEOUT_MS);
+  await waitUntil(() => done >= jobs, `${label}: ${jobs} jobs`, RUN_TIMEOUT_MS);
   const seconds = (performance.now() - began) / 1000;
+  const cpu = process.cpuUsage(cpuBefore);
+  const cpuMsPerJob = (cpu.user + cpu.system) / 1000 / jobs;
   await stop();
   let left = await queueDepth(sqs, queueUrl);
   for (let i = 0; i < 100 && left > 0; i += 1) {
@@ -41,8 +44,11 @@ async function measure(label, sqs, startConsumer) {
   }
   const twice = runs.filter((count) => count > 1).length;
   if (twice > 0 || left > 0) console.warn(`  ${label}: ${twice} jobs ran more than once, ${left} messages left`);
-  const rate = JOBS / seconds;
-  console.log(`  ${label.padEnd(34)} ${rate.toFixed(0).padStart(6)} jobs/s  (${seconds.toFixed(2)} s)`);
+  const rate = jobs / seconds;
+  console.log(
+    `  ${label.padEnd(38)} ${rate.toFixed(0).padStart(6)} jobs/s  ${seconds.toFixed(2).padStart(6)} s  ` +
+      `${cpuMsPerJob.toFixed(3)} ms CPU/job`,
+  );
   return rate;
 }
 
@@ -124,8 +130,12 @@ async function main() {
   const sqs = sqsClient(fauxqs.endpoint);
   const results = { ours: [], consumer: [], plain: [], progress: [] };
   try {
+    // JIT, sockets and the emulator warm up first, so the first contender is not penalised.
+    console.log('warm-up');
+    await measure('@inloop/sqs', sqs, ours(inloop, sqs, { progress: true, sliced: true }), 500);
+    await measure('sqs-consumer', sqs, sqsConsumer(sqs), 500);
     for (let round = 1; round <= ROUNDS; round += 1) {
-      if (ROUNDS > 1) console.log(`round ${round}`);
+      console.log(`round ${round}`);
       results.ours.push(await measure('@inloop/sqs', sqs, ours(inloop, sqs, { progress: false, sliced: false })));
       results.consumer.push(await measure('sqs-consumer 14 (2 × batchSize 10)', sqs, sqsConsumer(sqs)));
       results.plain.push(
