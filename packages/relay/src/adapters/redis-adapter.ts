@@ -10,7 +10,12 @@ import type { RedisAdapterConfig } from './adapter-config.js';
 import { NodeHeartbeat } from './node-heartbeat.js';
 import { NodeState } from './node-state.js';
 import { decodeBusMessage, encodeBusEvent, encodeBusTerminate } from './redis-bus.js';
-import { type ClusterCommands, createCommandConnection, createSubscriberConnection } from './redis-connection.js';
+import {
+  type ClusterCommands,
+  createCommandConnection,
+  createSubscriberConnection,
+  loadScripts,
+} from './redis-connection.js';
 import { RedisKeys, presenceField, subscriptionField } from './redis-keys.js';
 import { parseInfo, RedisQueries } from './redis-queries.js';
 import { parseSyncChanges, type SyncChanges } from './redis-scripts.js';
@@ -79,6 +84,7 @@ export class RedisAdapter implements Adapter, HookableAdapter {
     try {
       await Promise.all([this.#redis.connect(), this.#subscriber.connect()]);
       await this.#subscriber.subscribe(this.keys.bus);
+      await loadScripts(this.#redis);
       await this.resync();
     } catch (error) {
       this.#redis.disconnect();
@@ -356,7 +362,9 @@ export class RedisAdapter implements Adapter, HookableAdapter {
       if (!this.#connectedOnce || this.#closed) return;
       this.#degraded = false;
       this.logger.info({ node: this.nodeId }, 'Redis connection is back; resynchronising this node');
+      const scriptsLoaded = loadScripts(this.#redis);
       this.resync().catch((error: unknown) => this.#failed('resync', error));
+      scriptsLoaded.catch((error: unknown) => this.#failed('loadScripts', error));
     });
   }
 

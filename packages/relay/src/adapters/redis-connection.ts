@@ -32,13 +32,26 @@ function commandOptions(config: RedisAdapterConfig, name: string): RedisOptions 
   };
 }
 
+const SCRIPTS = {
+  inloopJoin: JOIN_LUA,
+  inloopLeave: LEAVE_LUA,
+  inloopCountConnection: COUNT_CONNECTION_LUA,
+  inloopSync: SYNC_LUA,
+};
+
 export function createCommandConnection(config: RedisAdapterConfig, name: string): ClusterCommands {
   const redis = new Redis(config.url, commandOptions(config, name));
-  redis.defineCommand('inloopJoin', { numberOfKeys: 0, lua: JOIN_LUA });
-  redis.defineCommand('inloopLeave', { numberOfKeys: 0, lua: LEAVE_LUA });
-  redis.defineCommand('inloopCountConnection', { numberOfKeys: 0, lua: COUNT_CONNECTION_LUA });
-  redis.defineCommand('inloopSync', { numberOfKeys: 0, lua: SYNC_LUA });
+  for (const [command, lua] of Object.entries(SCRIPTS)) redis.defineCommand(command, { numberOfKeys: 0, lua });
   return redis as ClusterCommands;
+}
+
+/**
+ * Loads the scripts into Redis (after connecting, and after every reconnect: a restarted Redis
+ * has forgotten them). Otherwise a script's first call fails with NOSCRIPT and ioredis sends it
+ * again as EVAL, after commands issued later: a join could then land after its own leave.
+ */
+export async function loadScripts(redis: Redis): Promise<void> {
+  await Promise.all(Object.values(SCRIPTS).map((lua) => redis.script('LOAD', lua)));
 }
 
 /** The pub/sub connection; ioredis subscribes again by itself after a reconnect. */
