@@ -99,6 +99,24 @@ describe('public and private channels', () => {
     }
   });
 
+  it('accepts a private authorization that signs channel_data too, as the pusher library makes when given some', async () => {
+    const raw = RawClient.forRelay(running.port);
+    try {
+      const socketId = await raw.socketId();
+      const signed = running.server.authorizeChannel(socketId, 'private-with-data', { user_id: 'u1' });
+      expect(signed.channel_data).toBeDefined();
+      raw.send({ event: 'pusher:subscribe', data: { channel: 'private-with-data', ...signed } });
+      await raw.event('pusher_internal:subscription_succeeded');
+      // The signature covers channel_data: changing it is refused.
+      const other = running.server.authorizeChannel(socketId, 'private-forged', { user_id: 'u1' });
+      const forged = { ...other, channel: 'private-forged', channel_data: '{"user_id":"u2"}' };
+      raw.send({ event: 'pusher:subscribe', data: forged });
+      expect(await raw.event('pusher:subscription_error')).toMatchObject({ data: { status: 401 } });
+    } finally {
+      raw.close();
+    }
+  });
+
   it('refuses a channel name with bad characters with status 400', async () => {
     const raw = RawClient.forRelay(running.port);
     try {
