@@ -94,5 +94,4 @@ describe('laravel-echo with the pusher connector', () => {
     other.disconnect();
     await expect.poll(() => left, { timeout: 20_000 }).toEqual(['Other']);
   });
-
 });
