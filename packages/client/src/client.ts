@@ -25,7 +25,7 @@ export class InloopClient {
   /** Channels opened only by watchTask, with their number of watchers. */
   private readonly watchRefs = new Map<string, number>();
   private readonly watchSettings: WatchSettings;
-  private readonly stopGapListener: () => void;
+  private stopGapListener: (() => void) | null = null;
 
   constructor(options: ConnectOptions, factories: Record<TransportName, TransportFactory> = transportFactories) {
     this.options = resolveOptions(options);
@@ -52,7 +52,6 @@ export class InloopClient {
         ...(this.options.fetch ? { fetch: this.options.fetch } : {}),
       };
     }
-    this.stopGapListener = onGapClosed(environmentEvents, () => this.connection.check());
 
     this.connection.on('connected', () => {
       for (const channel of this.channels.values()) void channel.subscribe();
@@ -77,11 +76,13 @@ export class InloopClient {
   }
 
   connect(): void {
+    this.stopGapListener ??= onGapClosed(this.watchSettings.environmentEvents, () => this.connection.check());
     this.connection.connect();
   }
 
   disconnect(): void {
-    this.stopGapListener();
+    this.stopGapListener?.();
+    this.stopGapListener = null;
     this.connection.disconnect();
   }
 

@@ -1,6 +1,7 @@
 import { applyTaskEvent } from '@inloop/protocol';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { TaskView } from '../src/index.js';
+import { FakeEnvironment } from './fake-feed.js';
 import {
   type AppServer,
   disconnectClients,
@@ -83,5 +84,19 @@ describe('watchTask when no realtime transport works', () => {
     const server = pusherServer(port);
     await publishTask(server, app, taskEvent(task, 2, { progress: { done: 2, percent: 70 } }));
     await vi.waitFor(() => expect(views.at(-1)).toMatchObject({ seq: 2, percent: 70 }), WAIT);
+  });
+
+  it('retries at once, instead of after its long backoff, when the network comes back', async () => {
+    const environment = new FakeEnvironment();
+    const client = relayClient(port, app, {
+      environmentEvents: environment,
+      connectTimeoutMs: 1_000,
+      backoff: { initialMs: 600_000, maxMs: 600_000 },
+    });
+    await vi.waitFor(() => expect(client.state).toBe('unavailable'), WAIT);
+    relay = await startRelay(port);
+    environment.goOffline();
+    environment.goOnline();
+    await vi.waitFor(() => expect(client.state).toBe('connected'), WAIT);
   });
 });
