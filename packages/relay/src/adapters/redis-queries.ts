@@ -1,3 +1,4 @@
+import type { PresenceData } from '@inloop/protocol';
 import type { Redis } from 'ioredis';
 import type { ChannelStats, PresenceMember } from '../adapter.js';
 import type { RedisKeys } from './redis-keys.js';
@@ -50,4 +51,19 @@ export class RedisQueries {
     if (isPresence) stats.userCount = users;
     return stats;
   }
+}
+
+export function toPresenceData(members: PresenceMember[]): PresenceData {
+  const hash: Record<string, unknown> = {};
+  for (const member of members) hash[member.userId] = member.userInfo ?? null;
+  return { ids: members.map((member) => member.userId), hash, count: members.length };
+}
+
+/** HGETALL's flat [userId, infoJson, ...] reply of the presence info hash. */
+export function presenceFromHash(flat: string[]): PresenceData {
+  const members: PresenceMember[] = [];
+  for (let i = 0; i < flat.length; i += 2) {
+    members.push({ userId: flat[i] as string, userInfo: parseInfo(flat[i + 1] as string) });
+  }
+  return toPresenceData(members);
 }
