@@ -67,6 +67,12 @@ describe('the progress demo when things break', { timeout: 150_000 }, () => {
     try {
       const demoPage = await openDemoPage(browser, harness.url);
       await demoPage.waitForConnection('unavailable');
+      const statusReads: string[] = [];
+      demoPage.page.on('request', (request) => {
+        if (request.method() === 'GET' && /\/tasks\/[^/]+$/.test(new URL(request.url()).pathname)) {
+          statusReads.push(request.url());
+        }
+      });
       const flaky = await demoPage.startJob('flaky');
       const failing = await demoPage.startJob('failing');
       await demoPage.waitForState(failing, 'failed');
@@ -75,6 +81,8 @@ describe('the progress demo when things break', { timeout: 150_000 }, () => {
         'The card was declined. No money was taken.',
       );
       expect((await demoPage.connectionState()).state).not.toBe('connected');
+      expect(statusReads.some((url) => url.endsWith(`/tasks/${flaky}`))).toBe(true);
+      expect(statusReads.some((url) => url.endsWith(`/tasks/${failing}`))).toBe(true);
       await demoPage.page.context().close();
     } finally {
       await relay().start();

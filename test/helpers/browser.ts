@@ -28,31 +28,49 @@ declare global {
   }
 }
 
-/** Runs in the page before its scripts: records every change of each job card's state, percent and attempt. */
+/**
+ * Runs in the page before its scripts: records every value each job card's state, percent and attempt took,
+ * including values overwritten within one task (read from the mutation records' old values).
+ */
 function recordCards(): void {
   window.__cardHistory = {};
-  const record = (card: HTMLElement) => {
+  const lists = { 'data-percent': 'percents', 'data-state': 'states', 'data-attempt': 'attempts' } as const;
+  const historyOf = (card: HTMLElement) => {
     const taskId = card.dataset.taskId;
-    if (!taskId) return;
+    if (!taskId) return undefined;
     window.__cardHistory[taskId] ??= { percents: [], states: [], attempts: [] };
-    const history = window.__cardHistory[taskId];
-    const push = <T>(list: T[], value: T) => {
-      if (list.at(-1) !== value) list.push(value);
-    };
-    push(history.percents, Number(card.dataset.percent));
-    push(history.states, card.dataset.state ?? '');
-    push(history.attempts, Number(card.dataset.attempt));
+    return window.__cardHistory[taskId];
+  };
+  const push = (history: CardHistory, attribute: keyof typeof lists, raw: string | null) => {
+    if (raw === null) return;
+    const list = history[lists[attribute]] as (string | number)[];
+    const value = attribute === 'data-state' ? raw : Number(raw);
+    if (list.at(-1) !== value) list.push(value);
+  };
+  const pushCurrent = (card: HTMLElement) => {
+    const history = historyOf(card);
+    if (!history) return;
+    for (const attribute of Object.keys(lists) as (keyof typeof lists)[])
+      push(history, attribute, card.getAttribute(attribute));
   };
   new MutationObserver((mutations) => {
+    const touched = new Set<HTMLElement>();
     for (const mutation of mutations) {
-      if (mutation.type === 'attributes') record(mutation.target as HTMLElement);
-      for (const node of mutation.addedNodes) if (node instanceof HTMLElement) record(node);
+      const target = mutation.target as HTMLElement;
+      if (mutation.type === 'attributes' && mutation.attributeName) {
+        const history = historyOf(target);
+        if (history) push(history, mutation.attributeName as keyof typeof lists, mutation.oldValue);
+        touched.add(target);
+      }
+      for (const node of mutation.addedNodes) if (node instanceof HTMLElement) touched.add(node);
     }
+    for (const card of touched) pushCurrent(card);
   }).observe(document, {
     subtree: true,
     childList: true,
     attributes: true,
-    attributeFilter: ['data-state', 'data-percent', 'data-attempt'],
+    attributeOldValue: true,
+    attributeFilter: Object.keys(lists),
   });
 }
 
