@@ -45,8 +45,8 @@ describe('FIFO queues', () => {
 
     const running = new Map<string, number>();
     let overlapInGroup = false;
-    const attemptsInOrder: Record<string, string[]> = { alpha: [], beta: [] };
-    const succeededInOrder: Record<string, number[]> = { alpha: [], beta: [] };
+    const attemptsInOrder: Record<'alpha' | 'beta', string[]> = { alpha: [], beta: [] };
+    const succeededInOrder: Record<'alpha' | 'beta', number[]> = { alpha: [], beta: [] };
     const worker = createWorker<Payload>({
       sqs: harness.sqs,
       queueUrl,
@@ -58,12 +58,12 @@ describe('FIFO queues', () => {
       handler: async ({ group, n }, ctx) => {
         running.set(group, (running.get(group) ?? 0) + 1);
         if (running.get(group)! > 1) overlapInGroup = true;
-        attemptsInOrder[group]!.push(`${n}#${ctx.attempt}`);
+        attemptsInOrder[group as 'alpha' | 'beta'].push(`${n}#${ctx.attempt}`);
         try {
           await new Promise((resolve) => setTimeout(resolve, 5 + ((n * 13) % 20)));
           // The second message of alpha fails once: alpha's later messages must wait for its retry.
           if (group === 'alpha' && n === 2 && ctx.attempt === 1) throw new JobError('BUSY', 'Try again.');
-          succeededInOrder[group]!.push(n);
+          succeededInOrder[group as 'alpha' | 'beta'].push(n);
           return n;
         } finally {
           running.set(group, running.get(group)! - 1);

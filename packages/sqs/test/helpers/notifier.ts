@@ -51,7 +51,8 @@ export function createRecorder(): Recorder & { record(event: TaskEvent): void } 
 export interface TestNotifier {
   notifier: Notifier;
   store: TaskStore;
-  recorder: Recorder;
+  /** Events of this notifier are recorded on their own; record() adds those of other processes. */
+  recorder: Recorder & { record(event: TaskEvent): void };
   close(): Promise<void>;
 }
 
