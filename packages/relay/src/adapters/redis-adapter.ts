@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { frames } from '@inloop/protocol';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Adapter, AdapterSubscriber, ChannelStats, JoinResult, LeaveResult, PresenceMember } from '../adapter.js';
 import type { AdapterHooks, HookableAdapter } from '../metrics/adapter-hooks.js';
@@ -20,6 +21,11 @@ import { presenceFromHash, RedisQueries, toPresenceData } from './redis-queries.
  * messages on the bus, so each subscriber gets an event exactly once and a node keeps serving
  * its clients while Redis is unreachable. When Redis is back, the node writes its whole share
  * again (a resync) so the cluster's view heals without manual action.
+ *
+ * While Redis is unreachable, joins and leaves tell this node's own subscribers about members
+ * directly and report nothing cluster-wide (no occupied/vacated, no member added/removed for
+ * the webhooks): only the resync, or the reaping of this node if it dies meanwhile, knows the
+ * cluster's net change, and announces it once.
  */
 export class RedisAdapter implements Adapter, HookableAdapter {
   readonly nodeId = randomBytes(6).toString('hex');
@@ -103,11 +109,16 @@ export class RedisAdapter implements Adapter, HookableAdapter {
       return { channelOccupied: total === 1, memberAdded: userConnections === 1, presence: presenceFromHash(infoHash) };
     } catch (error) {
       this.#link.failed('join', error);
-      const channelOccupied = this.#state.subscriptionCount(appId, channel) === 1;
-      if (!member) return { channelOccupied, memberAdded: false };
-      const presence = toPresenceData(this.#state.members(appId, channel));
-      const memberAdded = this.#state.userConnections(appId, channel, member.userId) === 1;
-      return { channelOccupied, memberAdded, presence };
+      if (!member) return { channelOccupied: false, memberAdded: false };
+      if (this.#state.userConnections(appId, channel, member.userId) === 1) {
+        const added = frames.memberAdded(channel, member.userId, member.userInfo);
+        this.#state.deliver(appId, channel, added, subscriber.socketId);
+      }
+      return {
+        channelOccupied: false,
+        memberAdded: false,
+        presence: toPresenceData(this.#state.members(appId, channel)),
+      };
     }
   }
 
@@ -128,9 +139,10 @@ export class RedisAdapter implements Adapter, HookableAdapter {
       return result;
     } catch (error) {
       this.#link.failed('leave', error);
-      const result: LeaveResult = { channelVacated: local.locallyVacated };
-      if (local.lastLocalConnectionOfUser) result.memberRemoved = local.userId;
-      return result;
+      if (local.lastLocalConnectionOfUser && local.userId !== undefined) {
+        this.#state.deliver(appId, channel, frames.memberRemoved(channel, local.userId));
+      }
+      return { channelVacated: false };
     }
   }
 
