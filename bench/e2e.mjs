@@ -1,4 +1,4 @@
-// `npm run bench -- e2e [--jobs 50] [--steps 20] [--step-ms 100] [--throttle-ms 250]`
+// `npm run bench -- e2e [--jobs 50] [--steps 20] [--step-ms 100] [--throttle-ms 250] [--store ipc|redis]`
 // The whole loop of the progress demo, measured: jobs on fauxqs → @inloop/sqs worker (its own process, task store
 // reached over IPC like the demo) → relay (its own process) → one Node client of @inloop/client per job, on `ws`.
 // Prints the latency from ctx.progress() in the worker to onChange() in the client (p50/p99/max), progress events
@@ -20,7 +20,10 @@ const option = (name, fallback) => {
   const index = args.indexOf(`--${name}`);
   return index >= 0 ? Number(args[index + 1]) : fallback;
 };
-const ROLE = args.includes('--role') ? args[args.indexOf('--role') + 1] : 'main';
+const named = (name, fallback) => (args.includes(`--${name}`) ? args[args.indexOf(`--${name}`) + 1] : fallback);
+const ROLE = named('role', 'main');
+/** `ipc`: the demo's way (memory store in the app process, reached over IPC); `redis`: Redis at 127.0.0.1:6379. */
+const STORE = named('store', 'ipc');
 const JOBS = option('jobs', 50);
 const STEPS = option('steps', 20);
 const STEP_MS = option('step-ms', 100);
@@ -43,7 +46,7 @@ async function buildBundle() {
     stdin: {
       contents: [
         "export { createWorker, enqueue } from '@inloop/sqs';",
-        "export { createNotifier, createMemoryStore, createTransport } from '@inloop/server';",
+        "export { createNotifier, createMemoryStore, createRedisStore, createTransport } from '@inloop/server';",
         "export { createRelay } from '@inloop/relay';",
         "export { connect } from '@inloop/client';",
         "export { signChannelAuthorization } from '@inloop/protocol/signing';",
@@ -73,6 +76,22 @@ async function buildBundle() {
   return outfile;
 }
 
+const REDIS_URL = 'redis://127.0.0.1:6379';
+const redisStore = (bundle, prefix) => bundle.createRedisStore({ url: REDIS_URL, prefix });
+
+/** Deletes the benchmark's keys (finished tasks would otherwise stay a day). */
+async function deleteRedisKeys(prefix) {
+  const { Redis } = await import('ioredis');
+  const redis = new Redis(REDIS_URL);
+  let cursor = '0';
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500);
+    if (keys.length > 0) await redis.del(...keys);
+    cursor = next;
+  } while (cursor !== '0');
+  await redis.quit();
+}
+
 const loadBundle = () => import(childEnv.INLOOP_BENCH_BUNDLE);
 
 /** CPU time (user + system) a process has used so far, in ms, from /proc (Linux). */
@@ -92,7 +111,8 @@ async function runRelay() {
 }
 
 async function runWorker() {
-  const { createWorker, createNotifier, createTransport, createIpcStore } = await loadBundle();
+  const bundle = await loadBundle();
+  const { createWorker, createNotifier, createTransport } = bundle;
   const { SQSClient } = await import('@aws-sdk/client-sqs');
   const sqs = new SQSClient({
     endpoint: childEnv.BENCH_SQS_ENDPOINT,
@@ -115,7 +135,7 @@ async function runWorker() {
       return typeof value === 'function' ? value.bind(target) : value;
     },
   });
-  const store = createIpcStore();
+  const store = STORE === 'redis' ? redisStore(bundle, childEnv.BENCH_REDIS_PREFIX) : bundle.createIpcStore();
   const notifier = createNotifier(counting, {
     store,
     logger: quiet,
@@ -145,6 +165,7 @@ async function runWorker() {
   process.once('SIGTERM', async () => {
     await worker.stop();
     await notifier.close();
+    await store.close();
     process.exit(0);
   });
   await worker.start();
@@ -294,8 +315,9 @@ async function startWorker(context, throttleMs) {
     BENCH_SQS_ENDPOINT: context.endpoint,
     BENCH_QUEUE_URL: context.queueUrl,
     BENCH_THROTTLE_MS: String(throttleMs),
+    BENCH_REDIS_PREFIX: context.redisPrefix,
   });
-  const stopServing = context.inloop.serveStoreOverIpc(context.store, worker);
+  const stopServing = STORE === 'ipc' ? context.inloop.serveStoreOverIpc(context.store, worker) : () => {};
   await nextMessage(worker, 'ready');
   return {
     worker,
@@ -359,12 +381,15 @@ async function main() {
   const relay = forkRole('relay', {});
   const { port: relayPort } = await nextMessage(relay, 'relay');
   const inloopUrl = `relay://${APP.key}:${APP.secret}@127.0.0.1:${relayPort}/${APP.id}`;
-  const store = inloop.createMemoryStore();
+  const redisPrefix = `bench-e2e-${process.pid}:`;
+  const store = STORE === 'redis' ? redisStore(inloop, redisPrefix) : inloop.createMemoryStore();
   const notifier = inloop.createNotifier(inloopUrl, { store, logger: quiet });
   const auth = await startAuthServer(inloop.signChannelAuthorization);
 
-  console.log(`e2e: fauxqs → worker (${STEP_MS} ms steps) → relay → ${JOBS} Node clients, one per job`);
-  const context = { inloop, sqs, endpoint, queueUrl, inloopUrl, store, notifier, relay };
+  console.log(
+    `e2e: fauxqs → worker (${STEP_MS} ms steps, task store: ${STORE}) → relay → ${JOBS} Node clients, one per job`,
+  );
+  const context = { inloop, sqs, endpoint, queueUrl, inloopUrl, store, redisPrefix, notifier, relay };
   const ourClients = (ids) => inloopClients(inloop, WebSocket, relayPort, auth.url, ids);
   try {
     // Warms up the relay, the app side and the JIT, so the first measured round is not penalised.
@@ -384,6 +409,7 @@ async function main() {
     await new Promise((resolve) => relay.once('exit', resolve));
     await notifier.close();
     await store.close();
+    if (STORE === 'redis') await deleteRedisKeys(redisPrefix);
     sqs.destroy();
     await fauxqs.stop();
   }
