@@ -1,5 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DemoPage, isNonDecreasing, launchBrowser, openDemoPage } from './helpers/browser.js';
@@ -57,6 +58,23 @@ describe('the progress demo in Chromium', { timeout: 150_000 }, () => {
     const text = (await demoPage.card(taskId).textContent()) ?? '';
     expect(text).not.toMatch(/gateway|payments\.internal|tok_demo|at \w+ \(/);
     expect((await demoPage.history(taskId)).states).not.toContain('retrying');
+    // Its message ends in the dead-letter queue once the redrive count is reached, and is never run again.
+    const { sqs, deadLetterQueueUrl } = harness.demo.queues;
+    await expect
+      .poll(
+        async () => {
+          const { Attributes } = await sqs.send(
+            new GetQueueAttributesCommand({
+              QueueUrl: deadLetterQueueUrl,
+              AttributeNames: ['ApproximateNumberOfMessages'],
+            }),
+          );
+          return Number(Attributes?.ApproximateNumberOfMessages);
+        },
+        { timeout: 60_000, interval: 200 },
+      )
+      .toBe(1);
+    expect(harness.workerLines.filter((line) => line.event === 'started' && line.taskId === taskId)).toHaveLength(1);
   });
 
   it('cancels a long job: the page ends cancelled and the worker stops it', async () => {
