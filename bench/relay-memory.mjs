@@ -2,9 +2,10 @@
 // connection of the relay beside a bare `ws` server holding the same connections, in one run.
 //
 // Each server runs in its own process; the clients (plain `ws` sockets on 127.0.0.1) in another.
-// Per server and round: GC and read the server's memory, open N connections (the relay's
-// handshake completes with pusher:connection_established), GC and read again; the difference
-// divided by N is the cost of one idle connection. Rounds alternate between the servers.
+// Per server and round: open and close 100 connections (warm-up), GC and read the server's
+// memory, open N connections (the relay's handshake completes with pusher:connection_established),
+// GC and read again; the difference divided by N is the cost of one idle connection. Rounds
+// alternate between the servers; the medians are compared.
 import { fork } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer } from 'node:http';
@@ -16,6 +17,7 @@ const SELF = fileURLToPath(import.meta.url);
 const APP = { id: 'memory', key: 'memory-key', secret: 'memory-secret' };
 const PATH = `/app/${APP.key}?protocol=7&client=bench&version=1`;
 const OPEN_AT_ONCE = 200;
+const WARM_UP_CONNECTIONS = 100;
 
 const role = process.argv[2];
 if (role === '--server') await serve(process.argv[3], process.argv[4]);
@@ -29,8 +31,8 @@ async function serve(kind, relayBundle) {
   process.on('message', (message) => {
     if (message.type !== 'memory') return;
     for (let i = 0; i < 3; i++) globalThis.gc();
-    const { rss, heapUsed, external, arrayBuffers } = process.memoryUsage();
-    process.send({ type: 'memory', rss, heapUsed, external, arrayBuffers });
+    const { rss, heapUsed, external } = process.memoryUsage();
+    process.send({ type: 'memory', rss, heapUsed, external });
   });
   process.send({ type: 'ready', port });
 }
@@ -103,6 +105,9 @@ async function measure(kind, count, relayBundle) {
   const server = fork(SELF, ['--server', kind, relayBundle], { execArgv: ['--expose-gc'], stdio: 'inherit' });
   try {
     const { port } = await nextMessage(server, 'ready');
+    // Warm up first, so that compiled code and pools grown by the first connections are in the baseline.
+    await holdAndRelease(port, WARM_UP_CONNECTIONS, kind);
+    await new Promise((resolve) => setTimeout(resolve, 500));
     const before = await request(server, 'memory');
     const clients = fork(SELF, ['--clients', String(port), String(count), kind], { stdio: 'inherit' });
     try {
@@ -112,7 +117,8 @@ async function measure(kind, count, relayBundle) {
       return {
         rss: (after.rss - before.rss) / count,
         heap: (after.heapUsed - before.heapUsed) / count,
-        external: (after.external + after.arrayBuffers - before.external - before.arrayBuffers) / count,
+        // Memory of C++ objects bound to JS ones (Buffers included).
+        external: (after.external - before.external) / count,
       };
     } finally {
       clients.send({ type: 'stop' });
@@ -122,6 +128,13 @@ async function measure(kind, count, relayBundle) {
     server.kill();
     await once(server, 'exit');
   }
+}
+
+async function holdAndRelease(port, count, kind) {
+  const clients = fork(SELF, ['--clients', String(port), String(count), kind], { stdio: 'inherit' });
+  await nextMessage(clients, 'held');
+  clients.send({ type: 'stop' });
+  await once(clients, 'exit');
 }
 
 function median(values) {
@@ -144,7 +157,7 @@ async function main() {
       const result = await measure(kind, count, relayBundle);
       results[kind].push(result);
       console.log(
-        `  round ${round} ${kind.padEnd(5)} rss ${fmt(result.rss)}  heap ${fmt(result.heap)}  buffers ${fmt(result.external)} per connection`,
+        `  round ${round} ${kind.padEnd(5)} rss ${fmt(result.rss)}  heap ${fmt(result.heap)}  external ${fmt(result.external)} per connection`,
       );
     }
   }
@@ -155,7 +168,7 @@ async function main() {
     );
   }
   console.log('\nmedian bytes per idle connection:');
-  console.log(`  ${''.padEnd(8)}${'rss'.padStart(10)}${'heap'.padStart(10)}${'buffers'.padStart(10)}`);
+  console.log(`  ${''.padEnd(8)}${'rss'.padStart(10)}${'heap'.padStart(10)}${'external'.padStart(10)}`);
   for (const kind of ['ws', 'relay']) {
     const s = summary[kind];
     console.log(
