@@ -10,12 +10,13 @@ let receiver: Awaited<ReturnType<typeof startWebhookReceiver>>;
 const nodes: RunningRelay[] = [];
 const links: TcpProxy[] = [];
 
-function node(options: { redisUrl?: string } = {}) {
+/** Long heartbeat timings unless given: only the node a test lets die should ever be taken for dead. */
+function node(options: { redisUrl?: string; heartbeatMs?: number; nodeExpiryMs?: number } = {}) {
   return startNode(prefix, {
     apps: [{ ...APP, webhooks: [{ url: receiver.url }] }],
     webhookDelivery: { batchMilliseconds: 20 },
-    heartbeatMs: 200,
-    nodeExpiryMs: 2000,
+    heartbeatMs: 1000,
+    nodeExpiryMs: 15_000,
     ...options,
   }).then((running) => {
     nodes.push(running);
@@ -62,7 +63,10 @@ describe('webhooks of a cluster', () => {
     const link = new TcpProxy([6379]);
     links.push(link);
     await link.listen();
-    const [survivor, doomed] = await Promise.all([node(), node({ redisUrl: `redis://127.0.0.1:${link.port}` })]);
+    const [survivor, doomed] = await Promise.all([
+      node({ heartbeatMs: 200, nodeExpiryMs: 4000 }),
+      node({ redisUrl: `redis://127.0.0.1:${link.port}`, heartbeatMs: 200, nodeExpiryMs: 1500 }),
+    ]);
     const stays = pusherClient(survivor, { presence: { user_id: 'sue' } });
     await subscribed(stays, 'presence-deck');
     const lost = pusherClient(doomed, { presence: { user_id: 'dan' } });

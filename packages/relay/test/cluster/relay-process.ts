@@ -40,8 +40,8 @@ export class CliBundle {
         driver: 'redis',
         url: options.redisUrl ?? REDIS_URL,
         prefix: options.prefix,
-        heartbeatMs: options.heartbeatMs ?? 200,
-        nodeExpiryMs: options.nodeExpiryMs ?? 1500,
+        heartbeatMs: options.heartbeatMs ?? 1000,
+        nodeExpiryMs: options.nodeExpiryMs ?? 10_000,
       },
       shutdownTimeoutMs: options.shutdownTimeoutMs ?? 10_000,
     };
