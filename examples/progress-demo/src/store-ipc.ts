@@ -96,7 +96,11 @@ export function createIpcStore(options: { timeoutMs?: number } = {}): TaskStore 
       }, timeoutMs);
       pending.set(id, { resolve: resolve as (value: unknown) => void, reject, timer });
       const request: StoreRequest = { tag: TAG, id, method, args };
-      process.send?.(request);
+      process.send?.(request, undefined, undefined, (error: Error | null) => {
+        if (!error || !pending.delete(id)) return;
+        clearTimeout(timer);
+        reject(new DemoError(DemoErrorCode.StoreUnavailable, `task store: ${method} not sent: ${error.message}`));
+      });
     });
 
   return {
