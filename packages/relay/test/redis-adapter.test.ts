@@ -1,10 +1,11 @@
 import { createServer } from 'node:net';
+import { Redis } from 'ioredis';
 import type Pusher from 'pusher-js';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { cliConfig } from '../src/cli-options.js';
 import { parseRelayConfig, type RelayConfigError } from '../src/index.js';
 import { startNode, until } from './cluster/in-process.js';
-import { deleteKeys, uniquePrefix } from './cluster/redis-keys.js';
+import { deleteKeys, REDIS_URL, uniquePrefix } from './cluster/redis-keys.js';
 import { APP, disconnectAll, pusherClient, RawClient, type RunningRelay, subscribed, waitForState } from './helpers.js';
 
 const prefix = uniquePrefix('adapter');
@@ -98,6 +99,18 @@ describe('redis adapter: two relays in one cluster', () => {
       const response = await b.server.get({ path: '/channels/counted' });
       return ((await response.json()) as { occupied: boolean }).occupied === false;
     });
+  });
+
+  it('ignores a message on the Redis bus it does not understand, and keeps delivering', async () => {
+    const client = pusherClient(b);
+    await subscribed(client, 'sturdy');
+    const redis = new Redis(REDIS_URL);
+    await redis.publish(`${prefix}:bus`, 'not a relay message');
+    await redis.publish(`${prefix}:bus`, '["e","other-node","app-1"]\nno channel');
+    redis.disconnect();
+    const received = new Promise((resolve) => client.channel('sturdy').bind('after', resolve));
+    await a.server.trigger('sturdy', 'after', { ok: true });
+    expect(await received).toEqual({ ok: true });
   });
 
   it("shares a cache channel's last event: a subscriber on the other node gets it at once", async () => {

@@ -27,6 +27,8 @@ import { presenceFromHash, RedisQueries, toPresenceData } from './redis-queries.
  * the webhooks): only the resync, or the reaping of this node if it dies meanwhile, knows the
  * cluster's net change, and announces it once.
  */
+const LOCAL_CACHE_ENTRIES = 10_000;
+
 export class RedisAdapter implements Adapter, HookableAdapter {
   readonly nodeId = randomBytes(6).toString('hex');
   readonly keys: RedisKeys;
@@ -36,6 +38,7 @@ export class RedisAdapter implements Adapter, HookableAdapter {
   readonly #queries: RedisQueries;
   readonly #heartbeat: NodeHeartbeat;
   readonly #clusterConnections = new Map<string, number>();
+  /** Cache channels' last events, for while Redis is unreachable; the most recently written ones only. */
   readonly #localCache = new Map<string, { frame: string; expiresAt: number }>();
 
   constructor(
@@ -165,7 +168,11 @@ export class RedisAdapter implements Adapter, HookableAdapter {
   }
 
   async setCachedEvent(appId: string, channel: string, frame: string, ttlSeconds: number): Promise<void> {
-    this.#localCache.set(`${appId}\n${channel}`, { frame, expiresAt: Date.now() + ttlSeconds * 1000 });
+    const key = `${appId}\n${channel}`;
+    this.#localCache.delete(key);
+    this.#localCache.set(key, { frame, expiresAt: Date.now() + ttlSeconds * 1000 });
+    if (this.#localCache.size > LOCAL_CACHE_ENTRIES)
+      this.#localCache.delete(this.#localCache.keys().next().value as string);
     await this.#link.commands.set(this.keys.cache(appId, channel), frame, 'EX', ttlSeconds).catch((error: unknown) => {
       this.#link.failed('setCachedEvent', error);
     });
