@@ -5,6 +5,11 @@ export { configFromEnv, formatConfigIssues, parseRelayConfig, readConfigFile } f
 export * from './config-schema.js';
 export type * from './connection.js';
 export * from './errors.js';
+export { type AppRate, type AppRateLimiter, LocalAppRateLimiter } from './limits/app-rate-limiter.js';
+export { RedisAppRateLimiter, type RedisAppRateLimiterOptions } from './limits/redis-app-rate-limiter.js';
 export { LocalAdapter } from './local-adapter.js';
+export type { AdapterHooks, HookableAdapter } from './metrics/adapter-hooks.js';
+export { RelayMetrics } from './metrics/relay-metrics.js';
 export { createRelay, type Relay, type RelayOptions } from './relay.js';
 export type { CloseOptions, ShutdownHook, ShutdownHooks } from './shutdown.js';
+export type { ChannelEventSink, WebhookEvent } from './webhooks/webhook-events.js';

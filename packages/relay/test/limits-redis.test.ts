@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { signRequest } from '@inloop/protocol/signing';
 import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
-import { RedisAppRateLimiter } from '../src/limits/redis-app-rate-limiter.js';
+import { RedisAppRateLimiter } from '../src/index.js';
 import { APP, type RunningRelay, startRelay } from './helpers.js';
 
 const connections: Redis[] = [];

@@ -1,9 +1,8 @@
 import { signChannelAuthorization, signRequest } from '@inloop/protocol/signing';
 import WebSocket from 'ws';
 import { afterEach, describe, expect, it } from 'vitest';
-import { LocalAppRateLimiter } from '../src/limits/app-rate-limiter.js';
+import { type AppLimits, LocalAppRateLimiter, type RelayOptions } from '../src/index.js';
 import { TokenBucket } from '../src/limits/token-bucket.js';
-import type { AppLimits, RelayOptions } from '../src/index.js';
 import { APP, RawClient, type RunningRelay, startRelay } from './helpers.js';
 
 /** A clock the test moves by hand, so that rates do not depend on how fast the machine is. */

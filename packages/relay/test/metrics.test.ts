@@ -2,8 +2,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { frames } from '@inloop/protocol';
 import { afterEach, describe, expect, it } from 'vitest';
-import { LocalAdapter } from '../src/index.js';
-import type { AdapterHooks } from '../src/metrics/adapter-hooks.js';
+import { type AdapterHooks, LocalAdapter } from '../src/index.js';
 import {
   APP,
   disconnectAll,
