@@ -27,9 +27,9 @@ const SUBSCRIBERS = Number(options.subscribers);
 const ROUNDS = Number(options.rounds);
 const KINDS = options.servers.split(',');
 const PROFILE_DIR = options.profile;
-const BURST_EVENTS = 100;
+const BURST_EVENTS = 60;
 const BURST_CONCURRENCY = 4;
-const PACED_PER_SECOND = 10;
+const PACED_PER_SECOND = 5;
 const PACED_SECONDS = 4;
 const LABEL = { relay: '@inloop/relay', ws: 'bare ws', socketio: 'socket.io room' };
 
