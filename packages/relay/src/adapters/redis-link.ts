@@ -10,6 +10,8 @@ import {
   loadScripts,
 } from './redis-connection.js';
 
+const FAILURE_WARNING_INTERVAL_MS = 10_000;
+
 /**
  * A node's two Redis connections (commands, bus) and their health: while Redis is unreachable
  * every call fails fast and the adapter answers from this node's state (`fallback`); every
@@ -24,6 +26,7 @@ export class RedisLink {
   #connectedOnce = false;
   #degraded = false;
   #closed = false;
+  readonly #lastWarnAt = new Map<string, number>();
 
   constructor(
     readonly config: RedisAdapterConfig,
@@ -66,7 +69,11 @@ export class RedisLink {
   failed(operation: string, error: unknown): void {
     if (this.#closed) return;
     this.needsResync = true;
-    const level = this.#degraded ? 'debug' : 'warn';
+    // One warning per operation and interval: a publish fails for every event while Redis is slow.
+    const now = Date.now();
+    const quiet = this.#degraded || now - (this.#lastWarnAt.get(operation) ?? 0) < FAILURE_WARNING_INTERVAL_MS;
+    if (!quiet) this.#lastWarnAt.set(operation, now);
+    const level = quiet ? 'debug' : 'warn';
     this.logger[level](
       { err: error, operation, node: this.nodeId },
       `Redis ${operation} failed; using this node's state`,
