@@ -1,5 +1,6 @@
 import type Pusher from 'pusher-js';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { eventuallyDelivered } from './cluster/delivery.js';
 import { until } from './cluster/in-process.js';
 import { memberEvent, memberIds } from './cluster/presence.js';
 import { deleteKeys, killRelayConnections, uniquePrefix } from './cluster/redis-keys.js';
@@ -30,23 +31,6 @@ afterAll(async () => {
   bundle.cleanup();
   await deleteKeys(prefix);
 });
-
-/**
- * Triggers through `node` until `client` gets one of the events: a node that just reconnected
- * subscribes to the bus again on its own schedule, so the first events may still be lost.
- */
-async function eventuallyDelivered(node: RelayProcess, client: Pusher, channel: string): Promise<void> {
-  const delivered = new Promise((resolve) => client.channel(channel).bind('probe', resolve));
-  let arrived = false;
-  delivered.then(() => {
-    arrived = true;
-  });
-  for (let attempt = 0; !arrived; attempt++) {
-    await node.server.trigger(channel, 'probe', { attempt });
-    await Promise.race([delivered, new Promise((resolve) => setTimeout(resolve, 300))]);
-  }
-  client.channel(channel).unbind('probe');
-}
 
 async function pair(channel: string): Promise<[Pusher, Pusher]> {
   const onA = pusherClient(nodeA.running, { presence: { user_id: 'ann' } });
