@@ -43,11 +43,14 @@ export function sqsClient(endpoint) {
   });
 }
 
-/** @inloop/sqs and @inloop/server bundled from their TypeScript sources (no build step needed). */
-export async function loadInloop() {
+/**
+ * Bundles @inloop/sqs and @inloop/server from their TypeScript sources (no build step needed) into a file under
+ * packages/sqs/test-artifacts (git-ignored), where their own dependencies resolve from node_modules.
+ */
+export async function bundleInloop() {
   const outDir = join(root, 'packages', 'sqs', 'test-artifacts');
   await mkdir(outDir, { recursive: true });
-  const outfile = join(outDir, `bench-inloop-${process.pid}.mjs`);
+  const file = join(outDir, `bench-inloop-${process.pid}.mjs`);
   await build({
     stdin: {
       contents:
@@ -56,7 +59,7 @@ export async function loadInloop() {
       resolveDir: root,
       loader: 'js',
     },
-    outfile,
+    outfile: file,
     bundle: true,
     platform: 'node',
     format: 'esm',
@@ -74,11 +77,54 @@ export async function loadInloop() {
       },
     ],
   });
-  try {
-    return await import(pathToFileURL(outfile).href);
-  } finally {
-    await rm(outfile, { force: true });
-  }
+  return { file, remove: () => rm(file, { force: true }) };
+}
+
+export const importBundle = (file) => import(pathToFileURL(file).href);
+
+export const CONCURRENCY = 20;
+export const PROGRESS_CALLS = 10;
+export const quietLogger = {
+  debug() {},
+  info() {},
+  warn() {},
+  error: (context, message) => console.error(message, context),
+};
+
+/**
+ * Starts our worker on `queueUrl`: each job sleeps its duration (in 10 slices when `sliced`, with a progress()
+ * call after each when `progress`), then calls finished(i). Returns its stop function.
+ */
+export async function startOurs(inloop, sqs, queueUrl, { progress, sliced }, finished) {
+  const notifier = inloop.createNotifier(inloop.createMemoryTransport(), {
+    store: inloop.createMemoryStore(),
+    logger: quietLogger,
+  });
+  const worker = inloop.createWorker({
+    sqs,
+    queueUrl,
+    notifier,
+    concurrency: CONCURRENCY,
+    waitTimeSeconds: 1,
+    logger: quietLogger,
+    handler: async ({ i, ms }, ctx) => {
+      if (sliced) {
+        for (let step = 1; step <= PROGRESS_CALLS; step += 1) {
+          await sleep(ms / PROGRESS_CALLS);
+          if (progress) ctx.progress({ done: step, total: PROGRESS_CALLS });
+        }
+      } else {
+        await sleep(ms);
+      }
+      finished(i);
+      return i;
+    },
+  });
+  await worker.start();
+  return async () => {
+    await worker.stop();
+    await notifier.close();
+  };
 }
 
 /**

@@ -2,9 +2,26 @@
 // 5,000 jobs on fauxqs with handlers of a random 0–50 ms, 20 in flight, processed once by @inloop/sqs's worker and
 // once by sqs-consumer (two consumers of batchSize 10: its way to 20 in flight) in the same run; then ours with
 // 10 progress() calls per job through the memory transport, against ours with the same job shape and no reports.
+import { fork } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Consumer } from 'sqs-consumer';
-import { fillQueue, loadInloop, queueDepth, sleep, sqsClient, startFauxqsProcess, waitUntil } from './sqs-support.mjs';
+import {
+  bundleInloop,
+  CONCURRENCY,
+  fillQueue,
+  importBundle,
+  PROGRESS_CALLS,
+  queueDepth,
+  sleep,
+  sqsClient,
+  startFauxqsProcess,
+  startOurs,
+  waitUntil,
+} from './sqs-support.mjs';
+
+const here = dirname(fileURLToPath(import.meta.url));
 
 const args = process.argv.slice(2);
 const option = (name, fallback) => {
@@ -13,12 +30,8 @@ const option = (name, fallback) => {
 };
 const JOBS = option('jobs', 5000);
 const ROUNDS = option('rounds', 1);
-const CONCURRENCY = 20;
 const MAX_JOB_MS = 50;
-const PROGRESS_CALLS = 10;
 const RUN_TIMEOUT_MS = 300_000;
-
-const quietLogger = { debug() {}, info() {}, warn() {}, error: (context, message) => console.error(message, context) };
 
 /** Runs one contender over a fresh queue; returns jobs per second, after checking each job ran exactly once. */
 async function measure(label, sqs, startConsumer, jobs = JOBS) {
@@ -52,38 +65,52 @@ async function measure(label, sqs, startConsumer, jobs = JOBS) {
   return rate;
 }
 
-function ours(inloop, sqs, { progress, sliced }) {
-  return async (queueUrl, finished) => {
-    const notifier = inloop.createNotifier(inloop.createMemoryTransport(), {
-      store: inloop.createMemoryStore(),
-      logger: quietLogger,
+/**
+ * Runs two variants of our worker at the same time, each in its own process on its own queue of `jobs`, until the
+ * first is done; returns both rates over that same window. Both see the same load from the rest of the machine,
+ * so their ratio is steady where totals measured one after the other are not.
+ */
+async function sideBySide(endpoint, bundle, variants, jobs = JOBS) {
+  const sqs = sqsClient(endpoint);
+  const contenders = await Promise.all(
+    variants.map(async ({ label, variant }) => {
+      const queueUrl = await fillQueue(sqs, `bench-${randomUUID().slice(0, 8)}`, jobs, MAX_JOB_MS);
+      const child = fork(join(here, 'sqs-contender.mjs'), [JSON.stringify({ endpoint, queueUrl, bundle, variant })], {
+        env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+      });
+      const contender = { label, child, done: 0, ready: false, stopped: false };
+      child.on('message', (message) => {
+        if (message.ready) contender.ready = true;
+        if (message.done !== undefined) contender.done = message.done;
+        if (message.stopped) contender.stopped = true;
+      });
+      child.once('exit', () => {
+        contender.stopped = true;
+      });
+      return contender;
+    }),
+  );
+  sqs.destroy();
+  try {
+    await waitUntil(() => contenders.every((c) => c.ready), 'contender processes', 60_000);
+    const began = performance.now();
+    for (const contender of contenders) contender.child.send({ start: true });
+    await waitUntil(() => contenders.some((c) => c.done >= jobs), 'side-by-side run', RUN_TIMEOUT_MS);
+    const seconds = (performance.now() - began) / 1000;
+    const rates = contenders.map((contender) => contender.done / seconds);
+    for (const contender of contenders) contender.child.send({ stop: true });
+    await waitUntil(() => contenders.every((c) => c.stopped), 'contenders to stop', 60_000);
+    contenders.forEach((contender, index) => {
+      console.log(`  ${contender.label.padEnd(38)} ${rates[index].toFixed(0).padStart(6)} jobs/s  (side by side)`);
     });
-    const worker = inloop.createWorker({
-      sqs,
-      queueUrl,
-      notifier,
-      concurrency: CONCURRENCY,
-      waitTimeSeconds: 1,
-      logger: quietLogger,
-      handler: async ({ i, ms }, ctx) => {
-        if (sliced) {
-          for (let step = 1; step <= PROGRESS_CALLS; step += 1) {
-            await sleep(ms / PROGRESS_CALLS);
-            if (progress) ctx.progress({ done: step, total: PROGRESS_CALLS });
-          }
-        } else {
-          await sleep(ms);
-        }
-        finished(i);
-        return i;
-      },
-    });
-    await worker.start();
-    return async () => {
-      await worker.stop();
-      await notifier.close();
-    };
-  };
+    return rates;
+  } finally {
+    for (const contender of contenders) if (!contender.stopped) contender.child.kill();
+  }
+}
+
+function ours(inloop, sqs, variant) {
+  return (queueUrl, finished) => startOurs(inloop, sqs, queueUrl, variant, finished);
 }
 
 function sqsConsumer(sqs) {
@@ -122,13 +149,22 @@ function sqsConsumer(sqs) {
 
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
+/** Runs two contenders back to back (alternating which goes first) and returns [a, b] in jobs per second. */
+async function pair(round, a, b) {
+  if (round % 2 === 1) return [await a(), await b()];
+  const second = await b();
+  return [await a(), second];
+}
+
 async function main() {
   console.log(
     `SQS workers on fauxqs: ${JOBS} jobs of 0–${MAX_JOB_MS} ms, ${CONCURRENCY} in flight, ${ROUNDS} round(s)`,
   );
-  const [fauxqs, inloop] = await Promise.all([startFauxqsProcess(), loadInloop()]);
+  const [fauxqs, bundle] = await Promise.all([startFauxqsProcess(), bundleInloop()]);
+  const inloop = await importBundle(bundle.file);
   const sqs = sqsClient(fauxqs.endpoint);
-  const results = { ours: [], consumer: [], plain: [], progress: [] };
+  const speedups = [];
+  const costs = [];
   try {
     // JIT, sockets and the emulator warm up first, so the first contender is not penalised.
     console.log('warm-up');
@@ -136,29 +172,35 @@ async function main() {
     await measure('sqs-consumer', sqs, sqsConsumer(sqs), 500);
     for (let round = 1; round <= ROUNDS; round += 1) {
       console.log(`round ${round}`);
-      results.ours.push(await measure('@inloop/sqs', sqs, ours(inloop, sqs, { progress: false, sliced: false })));
-      results.consumer.push(await measure('sqs-consumer 14 (2 × batchSize 10)', sqs, sqsConsumer(sqs)));
-      results.plain.push(
-        await measure('@inloop/sqs, job in 10 slices', sqs, ours(inloop, sqs, { progress: false, sliced: true })),
+      // Paired runs: a ratio of two runs made seconds apart is far less disturbed by other load than two totals.
+      const [ourRate, consumerRate] = await pair(
+        round,
+        () => measure('@inloop/sqs', sqs, ours(inloop, sqs, { progress: false, sliced: false })),
+        () => measure('sqs-consumer 14 (2 × batchSize 10)', sqs, sqsConsumer(sqs)),
       );
-      results.progress.push(
-        await measure(
-          `@inloop/sqs, + ${PROGRESS_CALLS} progress() per job`,
-          sqs,
-          ours(inloop, sqs, { progress: true, sliced: true }),
-        ),
-      );
+      const [plainRate, progressRate] = await sideBySide(fauxqs.endpoint, bundle.file, [
+        { label: '@inloop/sqs, job in 10 slices', variant: { progress: false, sliced: true } },
+        { label: `@inloop/sqs, + ${PROGRESS_CALLS} progress() per job`, variant: { progress: true, sliced: true } },
+      ]);
+      speedups.push(ourRate / consumerRate);
+      costs.push(1 - progressRate / plainRate);
     }
   } finally {
     sqs.destroy();
     fauxqs.stop();
+    await bundle.remove();
   }
-  const speedup = median(results.ours) / median(results.consumer);
-  const cost = 1 - median(results.progress) / median(results.plain);
+  const speedup = median(speedups);
+  const cost = median(costs);
+  const list = (values, format) => (values.length > 1 ? `  (rounds: ${values.map(format).join(', ')})` : '');
   console.log('');
-  console.log(`ours / sqs-consumer: ${speedup.toFixed(2)}×  (target ≥ 1.5×: ${speedup >= 1.5 ? 'met' : 'NOT met'})`);
   console.log(
-    `progress reporting cost: ${(cost * 100).toFixed(1)}% of throughput  (target ≤ 5%: ${cost <= 0.05 ? 'met' : 'NOT met'})`,
+    `ours / sqs-consumer: ${speedup.toFixed(2)}×, target ≥ 1.5×: ${speedup >= 1.5 ? 'met' : 'NOT met'}` +
+      list(speedups, (value) => `${value.toFixed(2)}×`),
+  );
+  console.log(
+    `progress reporting cost: ${(cost * 100).toFixed(1)}% of throughput, target ≤ 5%: ${cost <= 0.05 ? 'met' : 'NOT met'}` +
+      list(costs, (value) => `${(value * 100).toFixed(1)}%`),
   );
 }
 
