@@ -8,7 +8,13 @@ let browser: Browser;
 
 beforeAll(async () => {
   [harness, browser] = await Promise.all([
-    startHarness({ relay: 'child', stepMs: 150, visibilitySeconds: 2 }),
+    startHarness({
+      relay: 'child',
+      stepMs: 150,
+      // Longer than the worker's 1 s long poll: the poll a SIGKILLed worker left open must end before its job's
+      // message is visible again, or the emulator hands the message to the dead poll and attempt 2 is lost.
+      visibilitySeconds: 4,
+    }),
     launchBrowser(),
   ]);
 }, 180_000);

@@ -10,7 +10,10 @@ export interface DemoWorkerOptions {
   notifier: Notifier;
   stepMs: number;
   logger: DemoLogger;
-  /** Long-poll wait; short so that Ctrl-C stops the demo quickly. */
+  /**
+   * Long-poll wait. Short, so that Ctrl-C stops the demo quickly, and so that the receive a crashed worker left
+   * pending ends before its job's message is visible again (else that receive takes it, and one attempt is lost).
+   */
   waitTimeSeconds?: number;
 }
 
@@ -26,7 +29,7 @@ export function createDemoWorker(options: DemoWorkerOptions): Worker<JobPayload>
     backoff: { baseMs: 1_000, maxMs: 4_000 },
     cancelPollMs: 250,
     shutdownTimeout: 5_000,
-    waitTimeSeconds: options.waitTimeSeconds ?? 2,
+    waitTimeSeconds: options.waitTimeSeconds ?? 1,
     logger,
     handler: createJobHandler({
       stepMs: options.stepMs,
