@@ -24,9 +24,10 @@ const zodFreeProtocol = {
   },
 };
 
-export function browserBuildOptions(format, outfile) {
+/** `entry`: `index` (the client alone, the size the benchmark measures) or `browser-full` (with adapters). */
+export function browserBuildOptions(format, outfile, entry = 'index') {
   return {
-    entryPoints: [join(packageDir, 'src', 'index.ts')],
+    entryPoints: [join(packageDir, 'src', `${entry}.ts`)],
     bundle: true,
     minify: true,
     target: ['es2020'],

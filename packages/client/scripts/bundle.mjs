@@ -1,14 +1,16 @@
-// Builds the browser bundle: one minified ESM file and one IIFE exposing `window.Inloop`.
+// Builds the browser bundles: minified ESM and IIFE (`window.Inloop`) of the client, and an IIFE
+// that also carries the pusher-js/ably-js adapters.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 import { assertNoZod, browserBuildOptions, packageDir } from './browser-build.mjs';
 
-for (const [format, file] of [
-  ['esm', 'inloop-client.min.js'],
-  ['iife', 'inloop-client.iife.js'],
+for (const [format, file, entry] of [
+  ['esm', 'inloop-client.min.js', 'index'],
+  ['iife', 'inloop-client.iife.js', 'index'],
+  ['iife', 'inloop-client.full.iife.js', 'browser-full'],
 ]) {
   const outfile = join(packageDir, 'dist', file);
-  await build(browserBuildOptions(format, outfile));
+  await build(browserBuildOptions(format, outfile, entry));
   assertNoZod(readFileSync(outfile, 'utf8'), file);
 }

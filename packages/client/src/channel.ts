@@ -1,7 +1,8 @@
-import { type ChannelInfo, channelInfo, clientFrames, type PresenceData, type ServerFrame } from '@inloop/protocol';
+import { type ChannelInfo, clientFrames, type PresenceData, type ServerFrame } from '@inloop/protocol';
 import type { ChannelAuth } from './auth.js';
 import { reportListenerError } from './emitter.js';
 import { ClientErrorCode, InloopClientError } from './errors.js';
+import { channelInfo } from './frame.js';
 import { PresenceMembers } from './presence.js';
 
 /** What a channel needs from the connection: the channel logic is the same on every transport. */

@@ -1,7 +1,8 @@
-import { clientFrames, closeAction, parseServerFrame, type ServerFrame } from '@inloop/protocol';
+import { clientFrames, closeAction, type ServerFrame } from '@inloop/protocol';
 import { ActivityMonitor } from './activity-monitor.js';
 import { Backoff } from './backoff.js';
 import { Emitter } from './emitter.js';
+import { decodeFrame } from './frame.js';
 import type { ResolvedOptions } from './options.js';
 import type { Transport, TransportClose, TransportFactory, TransportName } from './transport.js';
 import { TransportPlan } from './transport-plan.js';
@@ -140,12 +141,11 @@ export class Connection extends Emitter<ConnectionEvents> {
 
   private onMessage(attempt: Attempt, raw: string): void {
     if (attempt !== this.current && attempt !== this.probe) return;
-    const parsed = parseServerFrame(raw);
-    if (!parsed.ok) {
-      this.emit('error', { code: null, message: `ignored a malformed frame: ${parsed.error.message}` });
+    const frame = decodeFrame(raw);
+    if (!frame) {
+      this.emit('error', { code: null, message: 'ignored a frame that is not JSON with an event' });
       return;
     }
-    const frame = parsed.frame;
     switch (frame.event) {
       case 'pusher:connection_established':
         if (!attempt.established)

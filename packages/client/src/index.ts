@@ -1,6 +1,3 @@
-export type { AdapterOptions, TaskWatcher } from './adapters/adapter-options.js';
-export { type AblyChannelLike, type AblyRealtimeLike, fromAbly } from './adapters/ably.js';
-export { fromPusherJs, type PusherJsChannelLike, type PusherJsLike } from './adapters/pusher-js.js';
 export { Backoff, type BackoffOptions } from './backoff.js';
 export { Channel, type EventCallback, type EventMeta, type SubscriptionState } from './channel.js';
 export { connect, InloopClient } from './client.js';

@@ -1,4 +1,10 @@
-import { applyTaskEvent, isTerminalState, type TaskEvent, type TaskSnapshot, taskChannel } from '@inloop/protocol';
+import {
+  applyTaskEvent,
+  DEFAULT_TASK_CHANNEL_PREFIX,
+  isTerminalState,
+  type TaskEvent,
+  type TaskSnapshot,
+} from '@inloop/protocol';
 import { Backoff, type BackoffOptions } from './backoff.js';
 import { reportListenerError } from './emitter.js';
 import { onGapClosed } from './environment-events.js';
@@ -40,8 +46,7 @@ export function watchTaskOn(
   options: WatchTaskOptions = {},
 ): () => void {
   const stallAfterMs = options.stallAfterMs ?? settings.stallAfterMs;
-  const channel =
-    options.channel ?? taskChannel(taskId, settings.channelPrefix ? { prefix: settings.channelPrefix } : {});
+  const channel = options.channel ?? `${settings.channelPrefix ?? DEFAULT_TASK_CHANNEL_PREFIX}${taskId}`;
   let snapshot: TaskSnapshot | undefined;
   let stalled = false;
   let stopped = false;

@@ -1,6 +1,7 @@
 import { TASK_EVENT_NAME, type TaskEvent } from '@inloop/protocol';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { type AblyChannelLike, type AblyRealtimeLike, fromAbly, type TaskView } from '../src/index.js';
+import { type AblyChannelLike, type AblyRealtimeLike, fromAbly } from '../src/adapters/index.js';
+import type { TaskView } from '../src/index.js';
 import { FakeStatusEndpoint } from './fake-feed.js';
 
 type Listener = (...args: never[]) => void;
