@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { SendMessageCommand, type SendMessageCommandInput, type SQSClient } from '@aws-sdk/client-sqs';
 import { taskIdSchema } from '@inloop/protocol';
+import { DeliveryError } from '@inloop/server';
 import { InloopSqsError, SqsErrorCode } from './errors.js';
+import { errorContext, type LoggerLike, stderrLogger } from './logger.js';
 import { messageSize, taskAttributes } from './message-attributes.js';
 import type { NotifierLike } from './notifier-types.js';
 import { cachedQueueInfo } from './queue-info.js';
@@ -22,6 +24,8 @@ export interface EnqueueOptions {
   dedupId?: string;
   /** Standard queues only (0–900). */
   delaySeconds?: number;
+  /** Where a `queued` event that could not be delivered is logged. Default: JSON lines on stderr. */
+  logger?: LoggerLike;
 }
 
 export interface EnqueueResult {
@@ -119,8 +123,16 @@ export async function enqueue(options: EnqueueOptions): Promise<EnqueueResult> {
 
   await notifier.store.setOwner(taskId, owner);
   const reporter = notifier.task(taskId, { owner, attempt: 1 });
-  // Queued goes out before the send, so a fast worker's `running` can never be overtaken by it.
-  await reporter.queued();
+  // Queued goes out before the send, so a fast worker's `running` can never be overtaken by it. If the transport
+  // cannot deliver it (e.g. the relay is down), the task store has it already and a page reads it from there:
+  // that must not keep the job from being sent.
+  await reporter.queued().catch((error: unknown) => {
+    if (!(error instanceof DeliveryError)) throw error;
+    (options.logger ?? stderrLogger).warn(
+      { taskId, ...errorContext(error) },
+      'the queued event was not delivered; the task store has it, and the job is sent anyway',
+    );
+  });
   try {
     await sqs.send(new SendMessageCommand(input));
   } catch (error) {

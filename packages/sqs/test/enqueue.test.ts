@@ -1,9 +1,11 @@
 import { ReceiveMessageCommand } from '@aws-sdk/client-sqs';
+import { createMemoryStore, createNotifier, DeliveryError, type Transport } from '@inloop/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { enqueue } from '../src/enqueue.js';
 import { InloopSqsError } from '../src/errors.js';
 import { OWNER_ATTRIBUTE, TASK_ID_ATTRIBUTE } from '../src/message-attributes.js';
 import { type SqsHarness, startSqs } from './helpers/fauxqs.js';
+import { captureLogger } from './helpers/logger.js';
 import { createTestNotifier, type TestNotifier } from './helpers/notifier.js';
 
 describe('enqueue', () => {
@@ -147,5 +149,39 @@ describe('enqueue', () => {
     expect(error.code).toBe('INLOOP_SQS_ENQUEUE_FAILED');
     expect(error.message).toContain('no-such-queue');
     expect(test.recorder.of('nowhere')).toHaveLength(0);
+  });
+
+  it('still sends the job when the queued event cannot be delivered, and logs it (the store has the event)', async () => {
+    const { queueUrl } = await harness.createQueue();
+    const down = new DeliveryError('relay: connection refused', 'relay', undefined, true);
+    const transport = {
+      kind: 'relay',
+      trigger: async () => {
+        throw down;
+      },
+      triggerBatch: async () => {
+        throw down;
+      },
+      close: async () => undefined,
+    } as unknown as Transport;
+    const store = createMemoryStore();
+    const notifier = createNotifier(transport, { store, logger: captureLogger().logger });
+    const log = captureLogger();
+    const { taskId } = await enqueue({
+      sqs: harness.sqs,
+      queueUrl,
+      notifier,
+      owner: 'u',
+      payload: {},
+      logger: log.logger,
+    });
+
+    const messages = await receiveAll(queueUrl);
+    expect(messages.map((message) => message.MessageAttributes?.[TASK_ID_ATTRIBUTE]?.StringValue)).toEqual([taskId]);
+    expect((await store.get(taskId))?.snapshot?.state).toBe('queued');
+    expect(log.lines).toContainEqual(
+      expect.objectContaining({ level: 'warn', context: expect.objectContaining({ taskId }) }),
+    );
+    await store.close();
   });
 });

@@ -50,12 +50,18 @@ describe('worker retries', () => {
       return 'ok';
     });
     worker.on('retrying', (event) => retrying.push(event));
+    const lifecycle: string[] = [];
+    worker.on('started', (event) => lifecycle.push(`started ${event.attempt}`));
+    worker.on('retrying', (event) => lifecycle.push(`retrying ${event.attempt}`));
+    worker.on('succeeded', (event) => lifecycle.push(`succeeded ${event.attempt} ${event.result}`));
     await worker.start();
     const before = Date.now();
     const { taskId } = await enqueue({ sqs: harness.sqs, queueUrl, notifier: test.notifier, owner: 'u', payload: {} });
 
     await until(() => test.recorder.view(taskId)?.state === 'succeeded', 'task succeeded');
     expect(attempts).toEqual([1, 2]);
+    await until(() => lifecycle.length === 4, 'worker events');
+    expect(lifecycle).toEqual(['started 1', 'retrying 1', 'started 2', 'succeeded 2 ok']);
     expect(test.recorder.transitions(taskId)).toEqual(['queued', 'running', 'retrying', 'running', 'succeeded']);
     const retry = test.recorder.of(taskId).find((event) => event.state === 'retrying')!;
     expect(retry.attempt).toBe(1);
