@@ -50,6 +50,7 @@ export interface ClosableRelay {
 }
 
 const SHUTDOWN_REASON = 'the relay is shutting down, reconnect';
+const LEAVE_WAIT_MS = 2000;
 
 export async function closeRelay(relay: ClosableRelay, options: CloseOptions, defaultTimeoutMs: number): Promise<void> {
   const { core, fastify, hooks } = relay;
@@ -57,6 +58,8 @@ export async function closeRelay(relay: ClosableRelay, options: CloseOptions, de
     core.closeAll(CloseCode.GenericReconnectImmediately, SHUTDOWN_REASON);
     relay.terminateWebsockets();
     await fastify.close();
+    // Leaving channels may wait for the adapter (Redis): let the member_removed frames go out first.
+    await connectionsGone(core, AbortSignal.timeout(LEAVE_WAIT_MS));
     await relay.release();
     return;
   }
@@ -81,8 +84,9 @@ export async function closeRelay(relay: ClosableRelay, options: CloseOptions, de
 
 /** Resolves once every connection left its channels (or the deadline passed). */
 async function connectionsGone(core: RelayCoreImpl, deadline: AbortSignal): Promise<void> {
+  await new Promise((resolve) => setImmediate(resolve));
   while (core.connections.size > 0 && !deadline.aborted) {
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await new Promise((resolve) => setTimeout(resolve, 10));
   }
 }
 

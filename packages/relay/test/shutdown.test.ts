@@ -4,6 +4,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { RelayCoreImpl } from '../src/relay-core.js';
 import { deleteKeys, uniquePrefix } from './cluster/redis-keys.js';
 import { CliBundle, type RelayProcess } from './cluster/relay-process.js';
+import { startNode, until } from './cluster/in-process.js';
+import { memberEvent, memberIds } from './cluster/presence.js';
 import { TcpProxy } from './cluster/tcp-proxy.js';
 import { APP, disconnectAll, pusherClient, RawClient, type RunningRelay, startRelay, subscribed } from './helpers.js';
 
@@ -96,13 +98,12 @@ describe('relay.close({ graceful: true })', () => {
     await client.event('pusher_internal:subscription_succeeded');
     const order: string[] = [];
     running.relay.shutdownHooks.add('test', async () => {
-      order.push(
-        `hook: ${(running.relay.core as RelayCoreImpl).connections.size} connections, close ${client.closeCode}`,
-      );
+      order.push(`hook: ${(running.relay.core as RelayCoreImpl).connections.size} connections`);
     });
     await running.relay.close({ graceful: true });
     order.push('closed');
-    expect(order).toEqual(['hook: 0 connections, close 4200', 'closed']);
+    expect(order).toEqual(['hook: 0 connections', 'closed']);
+    expect(await client.closed()).toBe(4200);
     expect(webhookEvents).toContain('channel_vacated');
   });
 
@@ -118,4 +119,30 @@ describe('relay.close({ graceful: true })', () => {
     await running.relay.close({ graceful: true, timeoutMs: 300 });
     expect(aborted).toBe(true);
   });
+});
+
+describe('a relay node that closes', () => {
+  const prefix = uniquePrefix('goodbye');
+  afterAll(() => deleteKeys(prefix));
+
+  // Expiry beyond the test's timeout: only the closing node's goodbye can remove its members in time.
+  const timings = { heartbeatMs: 5000, nodeExpiryMs: 60_000 };
+
+  it.each([{ graceful: false }, { graceful: true }])(
+    "removes its members from the other nodes' lists as it goes (%o)",
+    async (closeOptions) => {
+      const [leaving, staying] = await Promise.all([startNode(prefix, timings), startNode(prefix, timings)]);
+      const ann = pusherClient(leaving, { presence: { user_id: 'ann' } });
+      const ben = pusherClient(staying, { presence: { user_id: 'ben' } });
+      await subscribed(ann, 'presence-exit');
+      await subscribed(ben, 'presence-exit');
+      await until(() => memberIds(ben, 'presence-exit').length === 2);
+      const annGone = memberEvent(ben, 'presence-exit', 'member_removed', 'ann');
+      await leaving.relay.close(closeOptions);
+      await annGone;
+      const users = await staying.server.get({ path: '/channels/presence-exit/users' });
+      expect(await users.json()).toEqual({ users: [{ id: 'ben' }] });
+      await staying.close();
+    },
+  );
 });

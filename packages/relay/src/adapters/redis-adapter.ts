@@ -12,6 +12,8 @@ import { presenceField, RedisKeys, subscriptionField } from './redis-keys.js';
 import { RedisLink } from './redis-link.js';
 import { presenceFromHash, RedisQueries, toPresenceData } from './redis-queries.js';
 
+const LOCAL_CACHE_ENTRIES = 10_000;
+
 /**
  * Channel state shared by several relay processes through Redis: pub/sub carries events and
  * terminate requests to every node, hashes hold subscriptions, presence members and connection
@@ -27,8 +29,6 @@ import { presenceFromHash, RedisQueries, toPresenceData } from './redis-queries.
  * the webhooks): only the resync, or the reaping of this node if it dies meanwhile, knows the
  * cluster's net change, and announces it once.
  */
-const LOCAL_CACHE_ENTRIES = 10_000;
-
 export class RedisAdapter implements Adapter, HookableAdapter {
   readonly nodeId = randomBytes(6).toString('hex');
   readonly keys: RedisKeys;
@@ -64,7 +64,10 @@ export class RedisAdapter implements Adapter, HookableAdapter {
       nodeExpiryMs,
       {
         onOwnKeyMissing: () => {
-          this.logger.warn({ node: this.nodeId }, 'this relay node was taken for dead by the cluster; resynchronising');
+          this.logger.warn(
+            { node: this.nodeId },
+            'this node was missing from the cluster (Redis restarted, or the node was taken for dead); resynchronising',
+          );
           return this.#sync.resync();
         },
         reap: (nodeId) => this.#sync.reap(nodeId),
