@@ -19,6 +19,7 @@ export const SqsErrorCode = {
   ReceiveFailed: 'INLOOP_SQS_RECEIVE_FAILED',
   DeleteFailed: 'INLOOP_SQS_DELETE_FAILED',
   ReportFailed: 'INLOOP_SQS_REPORT_FAILED',
+  JobTimeout: 'INLOOP_JOB_TIMEOUT',
   Cancelled: 'INLOOP_TASK_CANCELLED',
   ShuttingDown: 'INLOOP_WORKER_SHUTTING_DOWN',
 } as const;

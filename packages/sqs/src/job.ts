@@ -1,27 +1,18 @@
 import { ChangeMessageVisibilityCommand, type Message, type SQSClient } from '@aws-sdk/client-sqs';
 import { isTerminalState, type TaskError, type TaskState, taskIdSchema } from '@inloop/protocol';
 import type { TaskReporter } from '@inloop/server';
-import { type BackoffOptions, backoffDelayMs } from './backoff.js';
+import { backoffDelayMs } from './backoff.js';
 import type { DeleteBatcher } from './delete-batcher.js';
 import { isRetryable, JobAbortedError, JobError, SqsErrorCode, toTaskError } from './errors.js';
+import type { JobSettings } from './job-settings.js';
+import { watchJob } from './job-watch.js';
 import { errorContext, type LoggerLike } from './logger.js';
 import { OWNER_ATTRIBUTE, receiveCount, stringAttribute, TASK_ID_ATTRIBUTE } from './message-attributes.js';
 import type { NotifierLike } from './notifier-types.js';
+import { type PoisonPayload, parsePayload } from './parse-payload.js';
 import { MAX_VISIBILITY_SECONDS, VisibilityLease } from './visibility-lease.js';
 import type { WorkerEvents } from './worker-events.js';
 import type { JobContext, JobHandler, PayloadSchema } from './worker-options.js';
-
-/** Settings resolved at start from the options and the queue's attributes. */
-export interface JobSettings {
-  visibilityTimeout: number;
-  maxAttempts: number;
-  /** The queue has a RedrivePolicy: a message that ends failed is made visible so SQS moves it there. */
-  hasDeadLetterQueue: boolean;
-  backoff: BackoffOptions;
-  onPoison: 'leave' | 'delete';
-  cancelPollMs: number;
-  jobTimeout: number | undefined;
-}
 
 export interface JobRuntime {
   sqs: SQSClient;
@@ -42,8 +33,6 @@ export interface JobRuntime {
 export type JobOutcome = 'deleted' | 'released' | 'abandoned';
 
 type Phase = 'waiting' | 'running' | 'settling' | 'done';
-
-type Parsed = { ok: true; payload: unknown } | { ok: false; code: string; reason: string; shown: string };
 
 /** One received message, from receive to delete or release. */
 export class Job {
@@ -117,7 +106,7 @@ export class Job {
 
   private async process(): Promise<JobOutcome> {
     const { runtime } = this;
-    const parsed = this.parse();
+    const parsed = parsePayload(this.message.Body, runtime.schema);
     if (!parsed.ok) return this.poison(parsed);
 
     const record = this.knownTaskId
@@ -151,7 +140,14 @@ export class Job {
     let succeeded = false;
     let result: unknown;
     let thrown: unknown;
-    const stopWatching = this.watchForCancel();
+    const stopWatching = watchJob({
+      taskId: this.taskId,
+      controller: this.controller,
+      store: runtime.notifier.store,
+      cancelPollMs: runtime.settings.cancelPollMs,
+      jobTimeout: runtime.settings.jobTimeout,
+      logger: runtime.logger,
+    });
     try {
       result = await runtime.handler(parsed.payload, this.context(reporter));
       succeeded = true;
@@ -179,30 +175,7 @@ export class Job {
     return this.finishError(reporter, cause);
   }
 
-  private parse(): Parsed {
-    let data: unknown;
-    try {
-      data = JSON.parse(this.message.Body ?? '');
-    } catch {
-      return {
-        ok: false,
-        code: SqsErrorCode.MessageNotJson,
-        reason: 'the message body is not JSON',
-        shown: 'The job could not be read.',
-      };
-    }
-    if (!this.runtime.schema) return { ok: true, payload: data };
-    const checked = this.runtime.schema.safeParse(data);
-    if (checked.success) return { ok: true, payload: checked.data };
-    return {
-      ok: false,
-      code: SqsErrorCode.PayloadInvalid,
-      reason: `the payload does not match the worker's schema: ${checked.error.message}`,
-      shown: "The job's data is not what the worker expects.",
-    };
-  }
-
-  private async poison(parsed: Extract<Parsed, { ok: false }>): Promise<JobOutcome> {
+  private async poison(parsed: PoisonPayload): Promise<JobOutcome> {
     const { runtime } = this;
     const context = { taskId: this.knownTaskId, messageId: this.message.MessageId, code: parsed.code };
     runtime.logger.warn({ ...context, reason: parsed.reason }, 'poison message');
@@ -295,37 +268,6 @@ export class Job {
       step: async (name, message) => {
         if (!this.abandoned) await this.report(reporter.step(name, message));
       },
-    };
-  }
-
-  private watchForCancel(): () => void {
-    const { settings, notifier } = this.runtime;
-    let checking = false;
-    const poll = setInterval(() => {
-      if (checking || this.controller.signal.aborted) return;
-      checking = true;
-      notifier.store
-        .isCancelRequested(this.taskId)
-        .then((requested) => {
-          if (requested && !this.controller.signal.aborted) {
-            this.controller.abort(new JobAbortedError(SqsErrorCode.Cancelled, 'the task was cancelled'));
-          }
-        })
-        .catch((error: unknown) => this.runtime.logger.debug({ taskId: this.taskId, ...errorContext(error) }))
-        .finally(() => {
-          checking = false;
-        });
-    }, settings.cancelPollMs);
-    poll.unref?.();
-    const timeout =
-      settings.jobTimeout === undefined
-        ? undefined
-        : setTimeout(() => {
-            this.controller.abort(new JobError('INLOOP_JOB_TIMEOUT', 'The job took too long.'));
-          }, settings.jobTimeout);
-    return () => {
-      clearInterval(poll);
-      if (timeout) clearTimeout(timeout);
     };
   }
 

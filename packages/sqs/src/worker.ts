@@ -3,20 +3,20 @@ import { type Message, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { DeleteBatcher } from './delete-batcher.js';
 import { InloopSqsError, SqsErrorCode } from './errors.js';
 import { FifoGroups } from './fifo-groups.js';
-import { Job, type JobOutcome, type JobRuntime, type JobSettings } from './job.js';
+import { Job, type JobOutcome, type JobRuntime } from './job.js';
+import { resolveJobSettings } from './job-settings.js';
 import { errorContext, type LoggerLike, stderrLogger } from './logger.js';
 import { OWNER_ATTRIBUTE, TASK_ID_ATTRIBUTE } from './message-attributes.js';
-import { readQueueInfo } from './queue-info.js';
+import { type QueueInfo, readQueueInfo } from './queue-info.js';
 import { changeVisibilities, MAX_BATCH } from './sqs-batches.js';
+import { stopOnSignals } from './stop-signals.js';
 import type { WorkerEvents } from './worker-events.js';
 import { checkWorkerOptions, type WorkerOptions } from './worker-options.js';
 
 export type WorkerState = 'idle' | 'starting' | 'running' | 'stopping' | 'stopped';
 
 const DEFAULT_CONCURRENCY = 10;
-const DEFAULT_MAX_ATTEMPTS = 5;
 const DEFAULT_SHUTDOWN_TIMEOUT_MS = 30_000;
-const SIGNALS = ['SIGTERM', 'SIGINT'] as const;
 
 /**
  * Runs jobs from one SQS queue and reports each one's progress through an inloop notifier. Keeps up to
@@ -39,7 +39,7 @@ export class Worker<Payload = unknown> extends EventEmitter<WorkerEvents> {
   private fifo: FifoGroups | undefined;
   private readonly logger: LoggerLike;
   private readonly concurrency: number;
-  private readonly signalHandlers = new Map<NodeJS.Signals, () => void>();
+  private removeSignalHandlers: (() => void) | undefined;
 
   constructor(private readonly options: WorkerOptions<Payload>) {
     super();
@@ -67,7 +67,7 @@ export class Worker<Payload = unknown> extends EventEmitter<WorkerEvents> {
     }
     this.currentState = 'starting';
     const { options } = this;
-    let queue: Awaited<ReturnType<typeof readQueueInfo>>;
+    let queue: QueueInfo;
     try {
       queue = await readQueueInfo(options.sqs, options.queueUrl);
     } catch (error) {
@@ -86,7 +86,7 @@ export class Worker<Payload = unknown> extends EventEmitter<WorkerEvents> {
       notifier: options.notifier,
       handler: options.handler as JobRuntime['handler'],
       schema: options.schema,
-      settings: this.resolveSettings(queue),
+      settings: resolveJobSettings(options, queue, this.logger),
       deleter: new DeleteBatcher(options.sqs, options.queueUrl, (failure) => {
         this.logger.warn('error' in failure ? errorContext(failure.error) : failure, 'delete failed');
         this.emitError(SqsErrorCode.DeleteFailed, 'could not delete finished messages; they come back and are skipped');
@@ -99,7 +99,7 @@ export class Worker<Payload = unknown> extends EventEmitter<WorkerEvents> {
         (job) => this.execute(job),
         (jobs) => this.giveBack(this.takeBack(jobs)),
       );
-    if (options.handleSignals) this.installSignalHandlers();
+    if (options.handleSignals) this.removeSignalHandlers = stopOnSignals(() => this.stop(), this.logger);
     this.currentState = 'running';
     this.schedulePump();
   }
@@ -143,31 +143,9 @@ export class Worker<Payload = unknown> extends EventEmitter<WorkerEvents> {
       await this.waitFor(() => this.isIdle());
     }
     await this.runtime?.deleter.flush();
-    this.removeSignalHandlers();
+    this.removeSignalHandlers?.();
     this.currentState = 'stopped';
     this.emitSafely('stopped');
-  }
-
-  private resolveSettings(queue: Awaited<ReturnType<typeof readQueueInfo>>): JobSettings {
-    const { options } = this;
-    const limits = [options.maxAttempts, queue.maxReceiveCount].filter((n): n is number => n !== undefined);
-    if (options.maxAttempts !== undefined && queue.maxReceiveCount !== undefined) {
-      if (options.maxAttempts > queue.maxReceiveCount) {
-        this.logger.warn(
-          { maxAttempts: options.maxAttempts, maxReceiveCount: queue.maxReceiveCount },
-          "maxAttempts is above the queue's maxReceiveCount; SQS moves the message to the DLQ first",
-        );
-      }
-    }
-    return {
-      visibilityTimeout: options.visibilityTimeout ?? Math.max(1, queue.visibilityTimeout),
-      maxAttempts: limits.length > 0 ? Math.min(...limits) : DEFAULT_MAX_ATTEMPTS,
-      hasDeadLetterQueue: queue.maxReceiveCount !== undefined,
-      backoff: options.backoff ?? {},
-      onPoison: options.onPoison ?? 'leave',
-      cancelPollMs: options.cancelPollMs ?? 1_000,
-      jobTimeout: options.jobTimeout,
-    };
   }
 
   /** Coalesces slot refills of one tick into as few receives as possible. */
@@ -300,25 +278,6 @@ export class Worker<Payload = unknown> extends EventEmitter<WorkerEvents> {
   private waitFor(condition: () => boolean): Promise<void> {
     if (condition()) return Promise.resolve();
     return new Promise((resolve) => this.waiters.push({ condition, resolve }));
-  }
-
-  private installSignalHandlers(): void {
-    for (const signal of SIGNALS) {
-      const handler = () => {
-        this.logger.info({ signal }, 'stopping on signal');
-        void this.stop().finally(() => {
-          // Nobody else handles the signal: give it its default effect (ending the process).
-          if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
-        });
-      };
-      this.signalHandlers.set(signal, handler);
-      process.once(signal, handler);
-    }
-  }
-
-  private removeSignalHandlers(): void {
-    for (const [signal, handler] of this.signalHandlers) process.removeListener(signal, handler);
-    this.signalHandlers.clear();
   }
 
   private emitError(code: string, message: string): void {
