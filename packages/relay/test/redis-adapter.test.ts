@@ -87,6 +87,17 @@ describe('redis adapter: two relays in one cluster', () => {
     expect(await users(a, 'presence-room')).toEqual(['ann']);
   });
 
+  it('reports its Redis round-trips by operation in the Prometheus metrics', async () => {
+    const client = pusherClient(a, { presence: { user_id: 'metered' } });
+    await subscribed(client, 'presence-metered');
+    const metrics = await (await fetch(`http://127.0.0.1:${a.port}/metrics`)).text();
+    for (const operation of ['join', 'presenceCount', 'presenceMembers']) {
+      expect(metrics).toMatch(
+        new RegExp(`inloop_relay_adapter_round_trip_seconds_count\\{operation="${operation}"\\} [1-9]`),
+      );
+    }
+  });
+
   it('aggregates subscription counts of one channel across nodes', async () => {
     const clients = [pusherClient(a), pusherClient(a), pusherClient(b)];
     await Promise.all(clients.map((client) => subscribed(client, 'counted')));
