@@ -5,6 +5,9 @@ export interface BackoffOptions {
   maxMs?: number;
   /** Growth per attempt (default 2). */
   multiplier?: number;
+  /** The first `quickAttempts` delays stay within `quickMs`; the ceiling then grows from `quickMs` (default 0: no quick phase). */
+  quickAttempts?: number;
+  quickMs?: number;
 }
 
 /**
@@ -16,6 +19,8 @@ export class Backoff {
   readonly initialMs: number;
   readonly maxMs: number;
   readonly multiplier: number;
+  readonly quickAttempts: number;
+  readonly quickMs: number;
 
   constructor(
     options: BackoffOptions = {},
@@ -24,11 +29,16 @@ export class Backoff {
     this.initialMs = options.initialMs ?? 250;
     this.maxMs = options.maxMs ?? 30_000;
     this.multiplier = options.multiplier ?? 2;
+    this.quickAttempts = options.quickAttempts ?? 0;
+    this.quickMs = options.quickMs ?? this.initialMs;
   }
 
   /** The ceiling of the next delay, before jitter. */
   ceiling(): number {
-    return Math.min(this.maxMs, this.initialMs * this.multiplier ** this.attempt);
+    if (this.attempt < this.quickAttempts) {
+      return Math.min(this.quickMs, this.maxMs, this.initialMs * this.multiplier ** this.attempt);
+    }
+    return Math.min(this.maxMs, this.quickMs * this.multiplier ** (this.attempt - this.quickAttempts));
   }
 
   next(): number {

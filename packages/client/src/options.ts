@@ -43,7 +43,10 @@ export interface ConnectOptions {
   pongTimeoutMs?: number;
   /** How long one transport may take to complete the handshake, in ms. Default 10 000. */
   connectTimeoutMs?: number;
-  /** Reconnect backoff (full jitter). Default initial 250 ms, cap 30 000 ms. */
+  /**
+   * Reconnect backoff (full jitter). Default initial 250 ms, cap 30 000 ms; the first 30 retries stay within
+   * 1 000 ms, so a server restart of a few seconds is bridged within a second of it accepting again.
+   */
   backoff?: BackoffOptions;
   /** While on an HTTP fallback, try the websocket again after this long, in ms. Default 30 000. */
   upgradeAfterMs?: number;
@@ -164,7 +167,7 @@ export function resolveOptions(options: ConnectOptions): ResolvedOptions {
     activityTimeoutMs: positive('activityTimeoutMs', options.activityTimeoutMs, 120_000),
     pongTimeoutMs: positive('pongTimeoutMs', options.pongTimeoutMs, 30_000),
     connectTimeoutMs: positive('connectTimeoutMs', options.connectTimeoutMs, 10_000),
-    backoff: { initialMs: 250, maxMs: 30_000, ...options.backoff },
+    backoff: { initialMs: 250, maxMs: 30_000, quickAttempts: 30, quickMs: 1_000, ...options.backoff },
     upgradeAfterMs: positive('upgradeAfterMs', options.upgradeAfterMs, 30_000),
     pollBackoff: { initialMs: 2_000, maxMs: 60_000, multiplier: 1.5, ...options.pollBackoff },
     stallAfterMs: positive('stallAfterMs', options.stallAfterMs, 30_000),

@@ -23,4 +23,10 @@ describe('Backoff (full jitter)', () => {
     for (let i = 0; i < 30; i++) backoff.next();
     expect(backoff.next()).toBe(30_000);
   });
+
+  it('keeps the first quickAttempts ceilings within quickMs, then grows from there to the cap', () => {
+    const backoff = new Backoff({ initialMs: 250, maxMs: 30_000, quickAttempts: 4, quickMs: 1_000 }, () => 1);
+    const delays = Array.from({ length: 9 }, () => backoff.next());
+    expect(delays).toEqual([250, 500, 1_000, 1_000, 1_000, 2_000, 4_000, 8_000, 16_000]);
+  });
 });
