@@ -65,13 +65,12 @@ async function cpuMicros(nodes) {
   return usages.reduce((total, { usage }) => total + usage.user + usage.system, 0);
 }
 
-/** `nodes` relay processes (redis when more than one), `SUBSCRIBERS` split evenly between them. */
-async function start(name, nodeCount, bundle) {
-  const mode = nodeCount > 1 ? 'redis' : 'local';
+/** `nodeCount` relay processes with the `mode` adapter, `SUBSCRIBERS` split evenly between them. */
+async function start(name, nodeCount, mode, bundle) {
   const nodes = [];
   const ports = [];
   for (let index = 0; index < nodeCount; index++) {
-    const node = child(join(here, 'relay-cluster', 'node.mjs'), [bundle, mode, PREFIX]);
+    const node = child(join(here, 'relay-cluster', 'node.mjs'), [bundle, mode, `${PREFIX}:${mode}`]);
     ports.push((await node.next('ready')).port);
     nodes.push(node);
   }
@@ -176,13 +175,18 @@ console.log(
     `(${BURST_CONCURRENCY} in flight) and ${PACED_PER_SECOND} events/s for ${PACED_SECONDS} s; ${ROUNDS} rounds, interleaved`,
 );
 const bundle = await buildRelayBundle();
-const setups = [await start('1 node (local)', 1, bundle), await start('2 nodes (redis)', 2, bundle)];
+// The middle one separates the cost of publishing through Redis from the effect of a second node.
+const setups = [
+  await start('1 node (local)', 1, 'local', bundle),
+  await start('1 node (redis)', 1, 'redis-solo', bundle),
+  await start('2 nodes (redis)', 2, 'redis', bundle),
+];
 console.log(`  nodes and subscribers up (${elapsed()})`);
 for (const setup of setups) await phase(setup, 'burst', 20); // warm-up, not counted
 
 const results = new Map(setups.map((setup) => [setup.name, []]));
 for (let round = 0; round < ROUNDS; round++) {
-  const order = round % 2 ? [...setups].reverse() : setups;
+  const order = setups.map((_, index) => setups[(index + round) % setups.length]);
   for (const setup of order) {
     results.get(setup.name).push(await phase(setup, 'burst', BURST_EVENTS));
     results.get(setup.name).push(await phase(setup, 'paced', PACED_PER_SECOND * PACED_SECONDS));
@@ -203,13 +207,18 @@ console.table(
     'relay CPU µs/delivery': s.cpuPerDelivery.toFixed(3),
   })),
 );
-const [single, cluster] = setups.map((setup) => summary[setup.name]);
+const [single, solo, cluster] = setups.map((setup) => summary[setup.name]);
 const ratio = (a, b) => (a / b).toFixed(2);
-console.log(
-  `2 nodes / 1 node: deliveries/s ${ratio(cluster.deliveriesPerSecond, single.deliveriesPerSecond)}×, ` +
-    `relay CPU per delivery ${ratio(cluster.cpuPerDelivery, single.cpuPerDelivery)}×, ` +
-    `paced p50 ${ratio(cluster.pacedP50, single.pacedP50)}×, paced p99 ${ratio(cluster.pacedP99, single.pacedP99)}×`,
-);
+for (const [label, setup] of [
+  ['2 nodes (redis) / 1 node (local)', cluster],
+  ['1 node (redis) / 1 node (local)', solo],
+]) {
+  console.log(
+    `${label}: deliveries/s ${ratio(setup.deliveriesPerSecond, single.deliveriesPerSecond)}×, ` +
+      `relay CPU per delivery ${ratio(setup.cpuPerDelivery, single.cpuPerDelivery)}×, ` +
+      `paced p50 ${ratio(setup.pacedP50, single.pacedP50)}×, paced p99 ${ratio(setup.pacedP99, single.pacedP99)}×`,
+  );
+}
 console.log(`total ${elapsed()}`);
 
 stopping = true;

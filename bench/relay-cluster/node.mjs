@@ -1,4 +1,5 @@
-// One relay process of the relay-cluster benchmark: `node node.mjs BUNDLE local|redis [PREFIX]`.
+// One relay process of the relay-cluster benchmark: `node node.mjs BUNDLE local|redis|redis-solo PREFIX`.
+// Each setup has its own PREFIX, so a node only ever shares the bus with the nodes of its setup.
 // Tells the parent { type: 'ready', port } over IPC and answers { type: 'cpu' } with process.cpuUsage().
 import { APP } from '../relay-fanout/shared.mjs';
 
@@ -8,7 +9,7 @@ const relay = await createRelay({
   logger: false,
   apps: [APP],
   activityTimeoutSeconds: 600,
-  ...(mode === 'redis' ? { adapter: { driver: 'redis', url: 'redis://127.0.0.1:6379', prefix } } : {}),
+  ...(mode === 'local' ? {} : { adapter: { driver: 'redis', url: 'redis://127.0.0.1:6379', prefix } }),
 });
 const { port } = await relay.listen({ port: 0, host: '127.0.0.1' });
 
