@@ -1,3 +1,4 @@
+import { connect, type Socket } from 'node:net';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { APP, RawClient, type RunningRelay, startRelay } from './helpers.js';
 
@@ -115,6 +116,18 @@ describe('connection', () => {
     const client = raw(running.port);
     await client.socketId();
     await running.close();
+    expect(await client.closed()).toBe(4200);
+  });
+
+  it('closes even while a client holds a TCP connection that never sent a request', async () => {
+    const running = await startRelay();
+    const idle: Socket = connect(running.port, '127.0.0.1').on('error', () => {});
+    await new Promise((resolve) => idle.once('connect', resolve));
+    const ended = new Promise((resolve) => idle.once('close', resolve));
+    const client = raw(running.port);
+    await client.socketId();
+    await running.close();
+    await ended;
     expect(await client.closed()).toBe(4200);
   });
 });
