@@ -5,6 +5,7 @@ import { REDIS_URL } from './redis-keys.js';
 export interface NodeTimings {
   heartbeatMs?: number;
   nodeExpiryMs?: number;
+  commandTimeoutMs?: number;
 }
 
 /** A relay in this process, in the cluster of `prefix` (through `redisUrl`, e.g. a proxy). */
@@ -12,7 +13,7 @@ export function startNode(
   prefix: string,
   options: Partial<RelayOptions> & NodeTimings & { redisUrl?: string } = {},
 ): Promise<RunningRelay> {
-  const { heartbeatMs, nodeExpiryMs, redisUrl, ...rest } = options;
+  const { heartbeatMs, nodeExpiryMs, commandTimeoutMs, redisUrl, ...rest } = options;
   return startRelay({
     adapter: {
       driver: 'redis',
@@ -20,7 +21,7 @@ export function startNode(
       prefix,
       ...(heartbeatMs === undefined ? {} : { heartbeatMs }),
       ...(nodeExpiryMs === undefined ? {} : { nodeExpiryMs }),
-      commandTimeoutMs: 3000,
+      commandTimeoutMs: commandTimeoutMs ?? 3000,
     },
     ...rest,
   });

@@ -8,6 +8,8 @@ import { createConnection, createServer, type Server, type Socket } from 'node:n
 export class TcpProxy {
   readonly #server: Server;
   readonly #sockets = new Set<Socket>();
+  readonly #pairs = new Set<[Socket, Socket]>();
+  #stalled = false;
   #next = 0;
   #down = false;
   port = 0;
@@ -38,9 +40,13 @@ export class TcpProxy {
     upstream.once('connect', () => {
       connected = true;
       if (client.destroyed) return upstream.destroy();
-      client.pipe(upstream);
-      upstream.pipe(client);
-      client.once('close', () => upstream.destroy());
+      const pair: [Socket, Socket] = [client, upstream];
+      this.#pairs.add(pair);
+      if (!this.#stalled) this.#flow(pair);
+      client.once('close', () => {
+        this.#pairs.delete(pair);
+        upstream.destroy();
+      });
     });
     upstream.on('error', () => {
       // A target that is gone: try the next one, as a balancer's health check would.
@@ -56,6 +62,28 @@ export class TcpProxy {
   #track(socket: Socket): void {
     this.#sockets.add(socket);
     socket.once('close', () => this.#sockets.delete(socket));
+  }
+
+  #flow([client, upstream]: [Socket, Socket]): void {
+    client.pipe(upstream);
+    upstream.pipe(client);
+  }
+
+  /** Stops forwarding bytes but keeps every connection open: a network stall, not a failure. */
+  stall(): void {
+    this.#stalled = true;
+    for (const [client, upstream] of this.#pairs) {
+      client.unpipe(upstream);
+      upstream.unpipe(client);
+      client.pause();
+      upstream.pause();
+    }
+  }
+
+  /** Forwards again, including what arrived meanwhile. */
+  unstall(): void {
+    this.#stalled = false;
+    for (const pair of this.#pairs) this.#flow(pair);
   }
 
   /** Drops every connection and refuses new ones. */
