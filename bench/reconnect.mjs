@@ -65,7 +65,9 @@ async function buildBundle() {
   return outfile;
 }
 
-const loadBundle = () => import(process.env.INLOOP_BENCH_BUNDLE);
+/** Child processes get the bundle's path as `--bundle`. */
+let bundlePath = named('bundle', '');
+const loadBundle = () => import(bundlePath);
 
 // ---------------------------------------------------------------- relay process
 
@@ -122,7 +124,12 @@ async function runOurClients(options) {
     });
     return client;
   });
-  return { seen, stop: () => clients.forEach((client) => client.disconnect()) };
+  return {
+    seen,
+    stop: () => {
+      for (const client of clients) client.disconnect();
+    },
+  };
 }
 
 async function runPusherJsClients(options) {
@@ -156,11 +163,16 @@ async function runPusherJsClients(options) {
     });
     return pusher;
   });
-  return { seen, stop: () => clients.forEach((client) => client.disconnect()) };
+  return {
+    seen,
+    stop: () => {
+      for (const client of clients) client.disconnect();
+    },
+  };
 }
 
 async function runClients() {
-  const options = JSON.parse(process.env.BENCH_CLIENT_OPTIONS);
+  const options = JSON.parse(named('options', '{}'));
   const kind = named('kind', 'ours');
   const { seen, stop } = await (kind === 'ours' ? runOurClients(options) : runPusherJsClients(options));
   while (!seen.subscribedAll()) await sleep(50);
@@ -289,7 +301,7 @@ function percentile(sorted, p) {
 async function main() {
   const started = now();
   const bundleFile = await buildBundle();
-  process.env.INLOOP_BENCH_BUNDLE = bundleFile;
+  bundlePath = bundleFile;
   const { signChannelAuthorization } = await loadBundle();
   const { default: PusherServer } = await import('pusher');
   const prefix = `bench-reconnect-${process.pid}`;
@@ -297,9 +309,8 @@ async function main() {
   const taskIds = Array.from({ length: CLIENTS }, (_, i) => `reconnect-${i}`);
   const truth = new Map();
   const children = new Set();
-  const spawnChild = (role, extraArgs = [], env = {}) => {
-    const child = fork(join(here, 'reconnect.mjs'), ['--role', role, ...extraArgs], {
-      env: { ...process.env, ...env },
+  const spawnChild = (role, extraArgs = []) => {
+    const child = fork(join(here, 'reconnect.mjs'), ['--role', role, '--bundle', bundleFile, ...extraArgs], {
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
     children.add(child);
@@ -317,10 +328,10 @@ async function main() {
   try {
     let { relay } = await startRelayProcess();
     publisher = startPublisher(relayPort, taskIds, truth, PusherServer);
-    const clientEnv = { BENCH_CLIENT_OPTIONS: JSON.stringify({ relayPort, appUrl: app.url, taskIds }) };
+    const clientOptions = ['--options', JSON.stringify({ relayPort, appUrl: app.url, taskIds })];
     const kinds = [
-      { name: '@inloop/client (watchTask)', child: spawnChild('clients', ['--kind', 'ours'], clientEnv) },
-      { name: 'pusher-js (peer)', child: spawnChild('clients', ['--kind', 'pusher-js'], clientEnv) },
+      { name: '@inloop/client (watchTask)', child: spawnChild('clients', ['--kind', 'ours', ...clientOptions]) },
+      { name: 'pusher-js (peer)', child: spawnChild('clients', ['--kind', 'pusher-js', ...clientOptions]) },
     ];
     await Promise.all(kinds.map(({ child, name }) => nextMessage(child, 'ready', 60_000, name)));
     console.log(
