@@ -8,7 +8,7 @@
 import { fork } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, rm } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -428,6 +428,7 @@ async function main() {
     if (STORE === 'redis') await deleteRedisKeys(redisPrefix);
     sqs.destroy();
     await fauxqs.stop();
+    await rm(childEnv.INLOOP_BENCH_BUNDLE, { force: true });
   }
 }
 
