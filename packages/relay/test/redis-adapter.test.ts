@@ -5,7 +5,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { cliConfig } from '../src/cli-options.js';
 import { parseRelayConfig, type RelayConfigError } from '../src/index.js';
 import { startNode, until } from './cluster/in-process.js';
-import { deleteKeys, REDIS_URL, uniquePrefix } from './cluster/redis-keys.js';
+import { deleteKeys, killRelayConnections, REDIS_URL, uniquePrefix } from './cluster/redis-keys.js';
+import { eventuallyDelivered } from './cluster/delivery.js';
 import { APP, disconnectAll, pusherClient, RawClient, type RunningRelay, subscribed, waitForState } from './helpers.js';
 
 const prefix = uniquePrefix('adapter');
@@ -96,6 +97,21 @@ describe('redis adapter: two relays in one cluster', () => {
         new RegExp(`inloop_relay_adapter_round_trip_seconds_count\\{operation="${operation}"\\} [1-9]`),
       );
     }
+  });
+
+  it('keeps a member whose user id has a lone surrogate through a resync', async () => {
+    const odd = pusherClient(b, { presence: { user_id: 'odd\ud800' } });
+    const zed = pusherClient(b, { presence: { user_id: 'zed' } });
+    await Promise.all([subscribed(odd, 'presence-odd'), subscribed(zed, 'presence-odd')]);
+    expect(await users(a, 'presence-odd')).toEqual(['odd\ufffd', 'zed']);
+    // Both nodes reconnect and write their whole share again.
+    await killRelayConnections(prefix);
+    await eventuallyDelivered(a, zed, 'presence-odd');
+    // Node B's resync succeeded (a failing one would be retried, and fail, forever).
+    await until(async () =>
+      /operation="sync_replace"\} [1-9]/.test(await (await fetch(`http://127.0.0.1:${b.port}/metrics`)).text()),
+    );
+    expect(await users(b, 'presence-odd')).toEqual(['odd\ufffd', 'zed']);
   });
 
   it('aggregates subscription counts of one channel across nodes', async () => {

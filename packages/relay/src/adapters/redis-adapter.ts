@@ -95,8 +95,9 @@ export class RedisAdapter implements Adapter, HookableAdapter {
     appId: string,
     channel: string,
     subscriber: AdapterSubscriber,
-    member?: PresenceMember,
+    presenceMember?: PresenceMember,
   ): Promise<JoinResult> {
+    const member = presenceMember && { ...presenceMember, userId: wellFormed(presenceMember.userId) };
     if (!this.#state.join(appId, channel, subscriber, member)) {
       const presence = member ? toPresenceData(await this.presenceMembers(appId, channel)) : undefined;
       return { channelOccupied: false, memberAdded: false, ...(presence && { presence }) };
@@ -280,6 +281,14 @@ export class RedisAdapter implements Adapter, HookableAdapter {
     if (channel.startsWith('presence-')) stats.userCount = this.#state.members(appId, channel).length;
     return stats;
   }
+}
+
+/**
+ * A lone UTF-16 surrogate becomes U+FFFD, as Redis would store it anyway: otherwise the JSON of a
+ * node's share would hold a `\ud800` escape that the sync script cannot decode, forever.
+ */
+function wellFormed(text: string): string {
+  return text.replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '\ufffd');
 }
 
 /** Creates and connects a Redis adapter. */

@@ -70,6 +70,8 @@ export const SYNC_LUA = `${KEYS_LUA}
 local mode, ttl, nodeInfo = ARGV[3], tonumber(ARGV[4]), ARGV[5]
 local nodeKey = p .. ':node:' .. node
 if mode == 'reap' and redis.call('EXISTS', nodeKey) == 1 then return '{"alive":true}' end
+-- Decoded before any write: a script that fails half-way is not rolled back.
+local state = mode == 'replace' and cjson.decode(ARGV[6]) or nil
 local channels, members = {}, {}
 local function channel(app, ch)
   local k = app .. '\\0' .. ch
@@ -94,8 +96,7 @@ end
 old = redis.call('HGETALL', shareKey('conns'))
 for i = 1, #old, 2 do add(p .. ':conns', old[i], -tonumber(old[i + 1])) end
 redis.call('DEL', shareKey('subs'), shareKey('pres'), shareKey('conns'))
-if mode == 'replace' then
-  local state = cjson.decode(ARGV[6])
+if state then
   for _, e in ipairs(state.subs) do
     channel(e[2], e[3])
     add(subsKey(e[2]), e[3], e[4])
