@@ -28,6 +28,16 @@ describe('public and private channels', () => {
     expect(await received).toEqual({ id: 7 });
   });
 
+  it('delivers non-ASCII data intact to every subscriber (the frame is encoded once for all)', async () => {
+    const clients = [pusherClient(running), pusherClient(running), pusherClient(running)];
+    await Promise.all(clients.map((client) => subscribed(client, 'unicode')));
+    const received = clients.map((client) => nextEvent(client, 'unicode', 'said'));
+    const data = { text: 'héllo wörld ✓ 进度 🎉', percent: 42 };
+    await running.server.trigger('unicode', 'said', data);
+    await running.server.trigger('unicode', 'other', { text: 'ascii only' });
+    expect(await Promise.all(received)).toEqual([data, data, data]);
+  });
+
   it('delivers to a private channel subscriber authorized by the official pusher library', async () => {
     const client = pusherClient(running);
     await subscribed(client, 'private-account-1');
