@@ -30,7 +30,7 @@ export function browserBuildOptions(format, outfile, entry = 'index') {
     entryPoints: [join(packageDir, 'src', `${entry}.ts`)],
     bundle: true,
     minify: true,
-    target: ['es2020'],
+    target: ['es2022'],
     platform: 'browser',
     legalComments: 'none',
     logLevel: 'warning',

@@ -13,75 +13,43 @@ export interface UserAuth {
   user_data: string;
 }
 
-/** POSTs a form like pusher-js does and reads the JSON answer. */
-async function postForm(options: ResolvedOptions, endpoint: string, form: Record<string, string>): Promise<unknown> {
-  const doFetch = fetchOf(options);
-  const body = new URLSearchParams(form).toString();
-  let response: Response;
+/**
+ * POSTs a form like pusher-js does and reads the JSON answer, which must hold `fields` as strings.
+ * `setting` names the connect() option of the endpoint, for the error when it is missing.
+ */
+async function postForm<T>(
+  options: ResolvedOptions,
+  setting: 'authEndpoint' | 'userAuthEndpoint',
+  form: Record<string, string>,
+  fields: string[],
+): Promise<T> {
+  const endpoint = options[setting];
+  if (!endpoint) throw new InloopClientError(ClientErrorCode.ConfigInvalid, `set \`${setting}\` in connect()`);
+  let status: number | undefined;
   try {
-    response = await doFetch(endpoint, {
+    const response = await fetchOf(options)(endpoint, {
       method: 'POST',
       headers: { 'Content-Type': 'application/x-www-form-urlencoded', ...options.authHeaders() },
-      body,
+      body: new URLSearchParams(form).toString(),
       credentials: 'same-origin',
     });
-  } catch (error) {
-    throw new InloopClientError(
-      ClientErrorCode.AuthFailed,
-      `could not reach ${endpoint}: ${(error as Error).message ?? String(error)}`,
-    );
-  }
-  if (!response.ok) {
-    await response.body?.cancel().catch(() => {});
-    throw new InloopClientError(
-      ClientErrorCode.AuthFailed,
-      `${endpoint} answered ${response.status}; the user may not access this`,
-      response.status,
-    );
-  }
-  try {
-    return await response.json();
+    status = response.status;
+    const answer = response.ok ? await response.json() : await response.body?.cancel();
+    if (fields.every((field) => typeof answer?.[field] === 'string')) return answer;
   } catch {
-    throw new InloopClientError(ClientErrorCode.AuthFailed, `${endpoint} did not answer JSON`, response.status);
+    // Unreachable, or not JSON: reported below like a refusal.
   }
+  throw new InloopClientError(
+    ClientErrorCode.AuthFailed,
+    `${endpoint} answered ${status ?? 'nothing'} without ${fields.join(' and ')}`,
+    status,
+  );
 }
 
-export async function authorizeChannel(
-  options: ResolvedOptions,
-  socketId: string,
-  channelName: string,
-): Promise<ChannelAuth> {
-  if (!options.authEndpoint) {
-    throw new InloopClientError(
-      ClientErrorCode.ConfigInvalid,
-      `channel "${channelName}" needs authorization: set \`authEndpoint\` in connect()`,
-    );
-  }
-  const answer = (await postForm(options, options.authEndpoint, {
-    socket_id: socketId,
-    channel_name: channelName,
-  })) as Partial<ChannelAuth> | null;
-  if (!answer || typeof answer.auth !== 'string') {
-    throw new InloopClientError(
-      ClientErrorCode.AuthFailed,
-      `${options.authEndpoint} answered without an "auth" string`,
-    );
-  }
-  return answer as ChannelAuth;
+export function authorizeChannel(options: ResolvedOptions, socketId: string, channel: string): Promise<ChannelAuth> {
+  return postForm(options, 'authEndpoint', { socket_id: socketId, channel_name: channel }, ['auth']);
 }
 
-export async function authenticateUser(options: ResolvedOptions, socketId: string): Promise<UserAuth> {
-  if (!options.userAuthEndpoint) {
-    throw new InloopClientError(ClientErrorCode.ConfigInvalid, 'signin() needs `userAuthEndpoint` in connect()');
-  }
-  const answer = (await postForm(options, options.userAuthEndpoint, {
-    socket_id: socketId,
-  })) as Partial<UserAuth> | null;
-  if (!answer || typeof answer.auth !== 'string' || typeof answer.user_data !== 'string') {
-    throw new InloopClientError(
-      ClientErrorCode.AuthFailed,
-      `${options.userAuthEndpoint} answered without "auth" and "user_data" strings`,
-    );
-  }
-  return answer as UserAuth;
+export function authenticateUser(options: ResolvedOptions, socketId: string): Promise<UserAuth> {
+  return postForm(options, 'userAuthEndpoint', { socket_id: socketId }, ['auth', 'user_data']);
 }

@@ -7,7 +7,7 @@ export function webSocketOf(environment: TransportEnvironment): WebSocketConstru
   if (!Constructor) {
     throw new InloopClientError(
       ClientErrorCode.NoWebSocket,
-      'no WebSocket available: pass `WebSocket` to connect() (e.g. the `ws` package in Node 20), or drop "ws" from `transports`',
+      'no WebSocket: pass `WebSocket` to connect() (e.g. the `ws` package in Node 20)',
     );
   }
   return Constructor;
@@ -15,10 +15,7 @@ export function webSocketOf(environment: TransportEnvironment): WebSocketConstru
 
 /** The injected fetch, else the global one bound to globalThis (an unbound browser fetch throws). */
 export function fetchOf(environment: TransportEnvironment): FetchLike {
-  if (environment.fetch) return environment.fetch;
-  const globalFetch = (globalThis as { fetch?: FetchLike }).fetch;
-  if (!globalFetch) {
-    throw new InloopClientError(ClientErrorCode.NoFetch, 'no fetch available: pass `fetch` to connect()');
-  }
-  return globalFetch.bind(globalThis);
+  const found = environment.fetch ?? globalThis.fetch?.bind(globalThis);
+  if (!found) throw new InloopClientError(ClientErrorCode.NoFetch, 'no fetch: pass `fetch` to connect()');
+  return found;
 }

@@ -71,12 +71,9 @@ export interface EnvironmentEvents {
   onOffline(listener: () => void): () => void;
 }
 
-export interface ResolvedOptions {
-  key: string;
+export interface ResolvedOptions extends ConnectOptions {
   endpoints: TransportEndpoints;
   transports: TransportName[];
-  authEndpoint?: string;
-  userAuthEndpoint?: string;
   authHeaders: () => Record<string, string>;
   statusUrl?: (taskId: string) => string;
   statusHeaders: () => Record<string, string>;
@@ -87,96 +84,69 @@ export interface ResolvedOptions {
   upgradeAfterMs: number;
   pollBackoff: BackoffOptions;
   stallAfterMs: number;
-  taskChannelPrefix?: string;
-  WebSocket?: WebSocketConstructor;
-  fetch?: FetchLike;
 }
+
+/** Defaults of the timing options; each must be a positive number of milliseconds. */
+const TIMINGS = {
+  activityTimeoutMs: 120_000,
+  pongTimeoutMs: 30_000,
+  connectTimeoutMs: 10_000,
+  upgradeAfterMs: 30_000,
+  stallAfterMs: 30_000,
+};
 
 function invalid(message: string): never {
   throw new InloopClientError(ClientErrorCode.ConfigInvalid, message);
 }
 
-function positive(name: string, value: number | undefined, fallback: number): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
-    invalid(`${name} must be a positive number of milliseconds, got ${String(value)}`);
-  }
-  return value;
-}
-
-function headersOf(source: HeadersSource | undefined): () => Record<string, string> {
-  if (typeof source === 'function') return source;
-  const fixed = source ?? {};
-  return () => fixed;
-}
-
-function pageIsHttps(): boolean {
-  const location = (globalThis as { location?: { protocol?: string } }).location;
-  return location?.protocol === 'https:';
-}
+const headersOf = (source: HeadersSource = {}) => (typeof source === 'function' ? source : () => source);
 
 /** Validates connect() options and derives the endpoint URLs. */
 export function resolveOptions(options: ConnectOptions): ResolvedOptions {
-  if (!options || typeof options !== 'object') invalid('connect() needs an options object with at least `key`');
-  if (typeof options.key !== 'string' || options.key.length === 0) {
-    invalid('`key` must be the non-empty app key (Pusher app key or the relay app key)');
-  }
-  if (!options.wsHost && !options.cluster) {
-    invalid('set `wsHost` (and `wsPort`) for a relay, or `cluster` for Pusher Channels');
-  }
-  const transports = options.transports ?? [...TRANSPORT_NAMES];
-  if (!Array.isArray(transports) || transports.length === 0) invalid('`transports` must list at least one transport');
-  for (const name of transports) {
-    if (!TRANSPORT_NAMES.includes(name))
-      invalid(`unknown transport "${String(name)}"; use ${TRANSPORT_NAMES.join(', ')}`);
+  const { key, wsHost, cluster, statusEndpoint, transports = TRANSPORT_NAMES } = options ?? {};
+  if (!key || typeof key !== 'string') invalid('`key` must be the app key (Pusher app key or the relay app key)');
+  if (!wsHost && !cluster) invalid('set `wsHost` (and `wsPort`) for a relay, or `cluster` for Pusher Channels');
+  if (!transports.length || transports.some((name) => !TRANSPORT_NAMES.includes(name))) {
+    invalid(`\`transports\` must list some of ${TRANSPORT_NAMES.join(', ')}`);
   }
 
-  const hosted = !options.wsHost;
-  const tls = options.forceTLS ?? (hosted || pageIsHttps());
-  const wsHost = options.wsHost ?? `ws-${options.cluster}.pusher.com`;
+  const hosted = !wsHost;
+  const tls = options.forceTLS ?? (hosted || (globalThis as { location?: Location }).location?.protocol === 'https:');
+  const host = wsHost ?? `ws-${cluster}.pusher.com`;
   const wsPort = tls ? (options.wssPort ?? options.wsPort ?? 443) : (options.wsPort ?? 80);
-  const httpHost = options.httpHost ?? (hosted ? `sockjs-${options.cluster}.pusher.com` : wsHost);
+  const httpHost = options.httpHost ?? (hosted ? `sockjs-${cluster}.pusher.com` : host);
   const defaultHttpPort = hosted ? (tls ? 443 : 80) : wsPort;
-  const httpPort = tls
-    ? (options.httpsPort ?? options.httpPort ?? defaultHttpPort)
-    : (options.httpPort ?? defaultHttpPort);
+  const httpPort = (tls && options.httpsPort) || options.httpPort || defaultHttpPort;
   const query = `?protocol=7&client=inloop-js&version=${CLIENT_VERSION}`;
-  const endpoints: TransportEndpoints = {
-    ws: `${tls ? 'wss' : 'ws'}://${wsHost}:${wsPort}${options.wsPath ?? ''}/app/${encodeURIComponent(options.key)}${query}&flash=false`,
-    httpBase: `${tls ? 'https' : 'http'}://${httpHost}:${httpPort}${options.httpPath ?? '/pusher'}/app/${encodeURIComponent(options.key)}`,
-    httpQuery: query,
-  };
+  const app = `/app/${encodeURIComponent(key)}`;
 
-  const { statusEndpoint } = options;
-  let statusUrl: ((taskId: string) => string) | undefined;
-  if (typeof statusEndpoint === 'string') {
-    if (!statusEndpoint.includes('{id}')) invalid('`statusEndpoint` must contain `{id}`, e.g. "/tasks/{id}"');
-    statusUrl = (taskId) => statusEndpoint.split('{id}').join(encodeURIComponent(taskId));
-  } else if (typeof statusEndpoint === 'function') {
-    statusUrl = statusEndpoint;
-  } else if (statusEndpoint !== undefined) {
-    invalid('`statusEndpoint` must be a string with `{id}` or a function of the task id');
-  }
-
-  const resolved: ResolvedOptions = {
-    key: options.key,
-    endpoints,
+  const resolved = {
+    ...options,
+    endpoints: {
+      ws: `${tls ? 'wss' : 'ws'}://${host}:${wsPort}${options.wsPath ?? ''}${app}${query}&flash=false`,
+      httpBase: `${tls ? 'https' : 'http'}://${httpHost}:${httpPort}${options.httpPath ?? '/pusher'}${app}`,
+      httpQuery: query,
+    },
     transports: [...transports],
     authHeaders: headersOf(options.authHeaders),
     statusHeaders: headersOf(options.statusHeaders),
-    activityTimeoutMs: positive('activityTimeoutMs', options.activityTimeoutMs, 120_000),
-    pongTimeoutMs: positive('pongTimeoutMs', options.pongTimeoutMs, 30_000),
-    connectTimeoutMs: positive('connectTimeoutMs', options.connectTimeoutMs, 10_000),
     backoff: { initialMs: 250, maxMs: 30_000, quickAttempts: 30, quickMs: 1_000, ...options.backoff },
-    upgradeAfterMs: positive('upgradeAfterMs', options.upgradeAfterMs, 30_000),
     pollBackoff: { initialMs: 2_000, maxMs: 60_000, multiplier: 1.5, ...options.pollBackoff },
-    stallAfterMs: positive('stallAfterMs', options.stallAfterMs, 30_000),
-  };
-  if (options.authEndpoint) resolved.authEndpoint = options.authEndpoint;
-  if (options.userAuthEndpoint) resolved.userAuthEndpoint = options.userAuthEndpoint;
-  if (statusUrl) resolved.statusUrl = statusUrl;
-  if (options.taskChannelPrefix) resolved.taskChannelPrefix = options.taskChannelPrefix;
-  if (options.WebSocket) resolved.WebSocket = options.WebSocket;
-  if (options.fetch) resolved.fetch = options.fetch;
+  } as ResolvedOptions;
+  for (const [name, fallback] of Object.entries(TIMINGS) as Array<[keyof typeof TIMINGS, number]>) {
+    const value = options[name] ?? fallback;
+    if (!(typeof value === 'number' && value > 0 && value < Infinity)) {
+      invalid(`\`${name}\` must be a positive number of milliseconds, got ${value}`);
+    }
+    resolved[name] = value;
+  }
+  if (typeof statusEndpoint === 'string') {
+    if (!statusEndpoint.includes('{id}')) invalid('`statusEndpoint` must contain `{id}`, e.g. "/tasks/{id}"');
+    resolved.statusUrl = (taskId) => statusEndpoint.split('{id}').join(encodeURIComponent(taskId));
+  } else if (typeof statusEndpoint === 'function') {
+    resolved.statusUrl = statusEndpoint;
+  } else if (statusEndpoint !== undefined) {
+    invalid('`statusEndpoint` must be a string with `{id}` or a function of the task id');
+  }
   return resolved;
 }

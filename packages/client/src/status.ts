@@ -12,22 +12,14 @@ export interface StatusSource {
 export async function fetchTaskStatus(source: StatusSource, taskId: string): Promise<unknown> {
   const url = source.url(taskId);
   const response = await fetchOf(source)(url, {
-    method: 'GET',
     headers: { Accept: 'application/json', ...source.headers() },
     credentials: 'same-origin',
     cache: 'no-store',
   });
-  if (response.status === 404) {
-    await response.body?.cancel().catch(() => {});
-    return undefined;
+  if (response.ok) return response.json();
+  await response.body?.cancel();
+  if (response.status !== 404) {
+    const { status } = response;
+    throw new InloopClientError(ClientErrorCode.StatusFailed, `GET ${url} answered ${status}`, status);
   }
-  if (!response.ok) {
-    await response.body?.cancel().catch(() => {});
-    throw new InloopClientError(
-      ClientErrorCode.StatusFailed,
-      `GET ${url} answered ${response.status}`,
-      response.status,
-    );
-  }
-  return response.json();
 }
