@@ -1,6 +1,6 @@
 import { type ChannelInfo, clientFrames, type PresenceData, type ServerFrame } from '@inloop/protocol';
 import type { ChannelAuth } from './auth.js';
-import { reportListenerError } from './emitter.js';
+import { Emitter } from './emitter.js';
 import { ClientErrorCode, InloopClientError } from './errors.js';
 import { channelInfo } from './frame.js';
 import { PresenceMembers } from './presence.js';
@@ -22,17 +22,18 @@ export type EventCallback = (data: unknown, meta: EventMeta) => void;
 
 export type SubscriptionState = 'unsubscribed' | 'pending' | 'subscribed' | 'failed';
 
+/** Listeners of every event of a channel are kept under this key. */
+const ALL = '';
+
 /**
  * One type for every channel: public, private, presence and cache channels differ only in whether
  * they need authorization and in the extra events they emit (`pusher:cache_miss`, member events).
  */
-export class Channel {
+export class Channel extends Emitter<Record<string, [unknown, EventMeta]>> {
   readonly info: ChannelInfo;
   /** Present on presence channels. */
   readonly members: PresenceMembers | null;
   state: SubscriptionState = 'unsubscribed';
-  private readonly callbacks = new Map<string, Set<EventCallback>>();
-  private readonly globalCallbacks = new Set<EventCallback>();
   /** Bumped on each subscribe so a slow authorization for an old socket is ignored. */
   private generation = 0;
   private wanted = true;
@@ -41,6 +42,7 @@ export class Channel {
     readonly name: string,
     private readonly link: ChannelLink,
   ) {
+    super();
     this.info = channelInfo(name);
     if (this.info.kind === 'private-encrypted') {
       throw new InloopClientError(
@@ -56,37 +58,25 @@ export class Channel {
   }
 
   bind(event: string, callback: EventCallback): () => void {
-    let set = this.callbacks.get(event);
-    if (!set) {
-      set = new Set();
-      this.callbacks.set(event, set);
-    }
-    set.add(callback);
-    return () => this.unbind(event, callback);
+    return this.on(event, callback);
   }
 
   /** Every event of the channel, internal ones included. */
   bindGlobal(callback: EventCallback): () => void {
-    this.globalCallbacks.add(callback);
-    return () => this.globalCallbacks.delete(callback);
+    return this.on(ALL, callback);
   }
 
   unbind(event?: string, callback?: EventCallback): void {
-    if (event === undefined) this.callbacks.clear();
-    else if (callback === undefined) this.callbacks.delete(event);
-    else this.callbacks.get(event)?.delete(callback);
+    if (event === undefined) this.listeners.clear();
+    else this.off(event, callback);
   }
 
   /** Sends a client event (`client-…`) on a private or presence channel; false when not subscribed. */
   trigger(event: string, data: unknown): boolean {
     if (!event.startsWith('client-')) {
-      throw new InloopClientError(
-        ClientErrorCode.ConfigInvalid,
-        `client events must start with "client-", got "${event}"`,
-      );
+      throw new InloopClientError(ClientErrorCode.ConfigInvalid, `client events start with "client-", not "${event}"`);
     }
-    if (!this.subscribed) return false;
-    return this.link.send(clientFrames.clientEvent(this.name, event, data));
+    return this.subscribed && this.link.send(clientFrames.clientEvent(this.name, event, data));
   }
 
   /** @internal Subscribes on the current socket (called on every connect and reconnect). */
@@ -96,24 +86,21 @@ export class Channel {
     if (!socketId) return;
     const generation = ++this.generation;
     this.state = 'pending';
-    let auth: ChannelAuth | undefined;
+    const data: { channel: string; auth?: string; channel_data?: string } = { channel: this.name };
     if (this.info.requiresAuth && this.info.kind !== 'server-to-user') {
       try {
-        auth = await this.link.authorize(this.name, socketId);
+        Object.assign(data, await this.link.authorize(this.name, socketId));
       } catch (error) {
         if (generation !== this.generation) return;
         this.state = 'failed';
-        const status = error instanceof InloopClientError ? (error.status ?? 0) : 0;
+        const status = (error as InloopClientError).status ?? 0;
         this.emit('pusher:subscription_error', { type: 'AuthError', error: (error as Error).message, status });
         return;
       }
       if (generation !== this.generation || socketId !== this.link.socketId()) return;
     }
-    this.members?.setMe(auth?.channel_data);
-    const data: { channel: string; auth?: string; channel_data?: string } = { channel: this.name };
-    if (auth) data.auth = auth.auth;
-    if (auth?.channel_data) data.channel_data = auth.channel_data;
-    this.link.send(clientFrames.subscribe(data));
+    this.members?.setMe(data.channel_data);
+    this.link.send(clientFrames.subscribe({ channel: this.name, auth: data.auth, channel_data: data.channel_data }));
   }
 
   /** @internal */
@@ -132,44 +119,31 @@ export class Channel {
 
   /** @internal */
   handle(frame: ServerFrame): void {
-    const data = (frame as { data?: unknown }).data;
-    switch (frame.event) {
-      case 'pusher_internal:subscription_succeeded': {
+    const { event, data, user_id } = frame as { event: string; data: Record<string, unknown>; user_id?: string };
+    const members = this.members;
+    switch (event) {
+      case 'pusher_internal:subscription_succeeded':
         this.state = 'subscribed';
-        this.members?.reset((data as { presence?: PresenceData } | undefined)?.presence);
-        this.emit('pusher:subscription_succeeded', this.members ?? data);
-        return;
-      }
+        members?.reset(data.presence as PresenceData | undefined);
+        return this.emit('pusher:subscription_succeeded', members ?? data);
       case 'pusher:subscription_error':
         this.state = 'failed';
-        this.emit(frame.event, data);
-        return;
-      case 'pusher_internal:member_added': {
-        const member = data as { user_id: string; user_info?: unknown };
-        const added = this.members?.add(String(member.user_id), member.user_info);
-        if (added) this.emit('pusher:member_added', added);
-        return;
-      }
+        break;
+      case 'pusher_internal:member_added':
       case 'pusher_internal:member_removed': {
-        const removed = this.members?.remove(String((data as { user_id: string }).user_id));
-        if (removed) this.emit('pusher:member_removed', removed);
+        const change = members?.update(String(data.user_id), event.endsWith('added'), data.user_info);
+        if (change) this.emit(event.replace('_internal', ''), change);
         return;
       }
-      default:
-        this.emit(frame.event, data, (frame as { user_id?: string }).user_id);
     }
+    this.emit(event, data, user_id);
   }
 
   /** @internal Delivers an event to the channel's listeners (also used for server-to-user messages). */
-  emit(event: string, data: unknown, userId?: string): void {
+  override emit(event: string, data?: unknown, userId?: unknown): void {
     const meta: EventMeta = { channel: this.name, event };
-    if (userId !== undefined) meta.userId = userId;
-    for (const callback of [...this.globalCallbacks, ...(this.callbacks.get(event) ?? [])]) {
-      try {
-        callback(data, meta);
-      } catch (error) {
-        reportListenerError(error);
-      }
-    }
+    if (userId !== undefined) meta.userId = userId as string;
+    super.emit(ALL, data, meta);
+    super.emit(event, data, meta);
   }
 }

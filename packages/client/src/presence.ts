@@ -40,18 +40,12 @@ export class PresenceMembers {
     for (const id of presence?.ids ?? []) if (!this.members.has(id)) this.members.set(id, undefined);
   }
 
-  /** @internal */
-  add(id: string, info: unknown): Member | null {
-    const isNew = !this.members.has(id);
-    this.members.set(id, info);
-    return isNew ? { id, info } : null;
-  }
-
-  /** @internal */
-  remove(id: string): Member | null {
-    if (!this.members.has(id)) return null;
-    const member = { id, info: this.members.get(id) };
-    this.members.delete(id);
-    return member;
+  /** @internal A member came (`added`) or went; the change to report, or null when there is none. */
+  update(id: string, added: boolean, info: unknown): Member | null {
+    const known = this.members.has(id);
+    const member = { id, info: added ? info : this.members.get(id) };
+    if (added) this.members.set(id, info);
+    else this.members.delete(id);
+    return known === added ? null : member;
   }
 }
