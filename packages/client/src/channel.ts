@@ -125,7 +125,8 @@ export class Channel extends Emitter<Record<string, [unknown, EventMeta]>> {
       case 'pusher_internal:subscription_succeeded':
         this.state = 'subscribed';
         members?.reset(data.presence as PresenceData | undefined);
-        return this.emit('pusher:subscription_succeeded', members ?? data);
+        this.emit('pusher:subscription_succeeded', members ?? data);
+        return;
       case 'pusher:subscription_error':
         this.state = 'failed';
         break;

@@ -1,4 +1,4 @@
-import { type ServerFrame, TASK_EVENT_NAME } from '@inloop/protocol';
+import { TASK_EVENT_NAME } from '@inloop/protocol';
 import { authorizeChannel } from './auth.js';
 import { Channel, type ChannelLink } from './channel.js';
 import { Connection, type ConnectionEvents, type ConnectionState } from './connection.js';
