@@ -3,13 +3,15 @@ import type { ChannelAuth } from './auth.js';
 import { Emitter } from './emitter.js';
 import { ClientErrorCode, InloopClientError } from './errors.js';
 import { channelInfo } from './frame.js';
-import { PresenceMembers } from './presence.js';
+import type { PresenceMembers } from './presence.js';
 
 /** What a channel needs from the connection: the channel logic is the same on every transport. */
 export interface ChannelLink {
   socketId(): string | undefined;
   send(frame: string): boolean;
   authorize(channel: string, socketId: string): Promise<ChannelAuth>;
+  /** Member tracking of presence channels, when the app opted in (`presence` in connect()). */
+  Members?: (new () => PresenceMembers) | undefined;
 }
 
 export interface EventMeta {
@@ -31,7 +33,7 @@ const ALL = '';
  */
 export class Channel extends Emitter<Record<string, [unknown, EventMeta]>> {
   readonly info: ChannelInfo;
-  /** Present on presence channels. */
+  /** Present on presence channels when connect() got `presence: PresenceMembers`. */
   readonly members: PresenceMembers | null;
   state: SubscriptionState = 'unsubscribed';
   /** Bumped on each subscribe so a slow authorization for an old socket is ignored. */
@@ -50,7 +52,8 @@ export class Channel extends Emitter<Record<string, [unknown, EventMeta]>> {
         `"${name}" is an encrypted channel; @inloop/client does not decrypt, use a private- channel`,
       );
     }
-    this.members = this.info.kind === 'presence' ? new PresenceMembers() : null;
+    const { Members } = link;
+    this.members = this.info.kind === 'presence' && Members ? new Members() : null;
   }
 
   get subscribed(): boolean {

@@ -35,6 +35,7 @@ export class InloopClient {
       socketId: () => connection.socketId,
       send: (frame) => connection.send(frame),
       authorize: (channel, socketId) => authorizeChannel(resolved, socketId, channel),
+      Members: resolved.presence,
     };
     this.user = new UserSession(resolved, connection, this.link);
     const { statusUrl, stallAfterMs, pollBackoff, taskChannelPrefix, environmentEvents } = resolved;

@@ -4,7 +4,7 @@ export { connect, InloopClient } from './client.js';
 export { Connection, type ConnectionState, type StateChange } from './connection.js';
 export { ClientErrorCode, InloopClientError } from './errors.js';
 export type { ConnectOptions, EnvironmentEvents, HeadersSource } from './options.js';
-export { type Member, PresenceMembers } from './presence.js';
+export type { Member, PresenceMembers } from './presence.js';
 export type { RealtimeStatus, TaskFeed, TaskFeedHandlers } from './task-feed.js';
 export type { TaskView } from './task-view.js';
 export type { TransportName, WebSocketConstructor, WebSocketLike } from './transport.js';

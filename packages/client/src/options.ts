@@ -1,5 +1,6 @@
 import type { BackoffOptions } from './backoff.js';
 import { ClientErrorCode, InloopClientError } from './errors.js';
+import type { PresenceMembers } from './presence.js';
 import {
   TRANSPORT_NAMES,
   type FetchLike,
@@ -60,6 +61,11 @@ export interface ConnectOptions {
   WebSocket?: WebSocketConstructor;
   /** Injected fetch. Default `globalThis.fetch`. */
   fetch?: FetchLike;
+  /**
+   * Member lists of presence channels: pass `PresenceMembers` from `@inloop/client/presence` (kept out of
+   * the main bundle); without it presence channels work but `channel.members` is null.
+   */
+  presence?: new () => PresenceMembers;
   /** Source of `visibilitychange`/`online`/`offline` events. Default `window`/`document` when present. */
   environmentEvents?: EnvironmentEvents | null;
 }

@@ -6,6 +6,7 @@ import PusherServer from 'pusher';
 import WebSocket from 'ws';
 import { type ConnectOptions, InloopClient } from '../src/index.js';
 import type { WebSocketConstructor } from '../src/transport.js';
+import { PresenceMembers } from '../src/presence.js';
 
 export const APP = { id: 'app-1', key: 'key-1', secret: 'secret-1' } as const;
 
@@ -131,6 +132,7 @@ export function relayClient(port: number, app: AppServer | null, options: Partia
     WebSocket: WebSocket as unknown as WebSocketConstructor,
     environmentEvents: null,
     backoff: { initialMs: 100, maxMs: 1_000 },
+    presence: PresenceMembers,
     ...(app
       ? {
           authEndpoint: `${app.url}/auth`,
