@@ -126,6 +126,8 @@ export function watchTaskOn(
         void catchUp();
         schedulePoll();
       } else if (status === 'up') {
+        // Back after an outage: read the status now, not only after the re-subscription's auth round trip.
+        if (pollTimer) void catchUp();
         stopPolling();
       }
     }),

@@ -176,6 +176,21 @@ describe('watchTask', () => {
     expect(endpoint.requests).toBe(afterUp);
   });
 
+  it('reads the status once more as soon as realtime is back after an outage, then stops polling', async () => {
+    const { feed, endpoint, last } = setup();
+    endpoint.record(progress(1, 10));
+    feed.setStatus('down');
+    await vi.advanceTimersByTimeAsync(0);
+    expect(endpoint.requests).toBe(1);
+    endpoint.record(progress(2, 40));
+    feed.setStatus('up');
+    await vi.advanceTimersByTimeAsync(0);
+    expect(endpoint.requests).toBe(2);
+    expect(last()).toMatchObject({ seq: 2, percent: 40 });
+    await vi.advanceTimersByTimeAsync(120_000);
+    expect(endpoint.requests).toBe(2);
+  });
+
   it('stops polling once the task is terminal', async () => {
     const { feed, endpoint, last } = setup();
     endpoint.record(progress(1, 10));
