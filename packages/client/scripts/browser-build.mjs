@@ -35,6 +35,8 @@ export function browserBuildOptions(format, outfile, entry = 'index') {
     legalComments: 'none',
     logLevel: 'warning',
     plugins: [zodFreeProtocol],
+    // Class fields as constructor assignments: no separate field declarations in the output.
+    tsconfigRaw: { compilerOptions: { useDefineForClassFields: false } },
     format,
     ...(format === 'iife' ? { globalName: 'Inloop' } : {}),
     ...(outfile ? { outfile } : { write: false }),

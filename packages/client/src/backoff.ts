@@ -16,39 +16,26 @@ export interface BackoffOptions {
  */
 export class Backoff {
   private attempt = 0;
-  readonly initialMs: number;
-  readonly maxMs: number;
-  readonly multiplier: number;
-  readonly quickAttempts: number;
-  readonly quickMs: number;
 
   constructor(
-    options: BackoffOptions = {},
+    private readonly options: BackoffOptions = {},
     private readonly random: () => number = Math.random,
-  ) {
-    this.initialMs = options.initialMs ?? 250;
-    this.maxMs = options.maxMs ?? 30_000;
-    this.multiplier = options.multiplier ?? 2;
-    this.quickAttempts = options.quickAttempts ?? 0;
-    this.quickMs = options.quickMs ?? this.initialMs;
-  }
+  ) {}
 
   /** The ceiling of the next delay, before jitter. */
   ceiling(): number {
-    if (this.attempt < this.quickAttempts) {
-      return Math.min(this.quickMs, this.maxMs, this.initialMs * this.multiplier ** this.attempt);
-    }
-    return Math.min(this.maxMs, this.quickMs * this.multiplier ** (this.attempt - this.quickAttempts));
+    const { initialMs = 250, maxMs = 30_000, multiplier = 2, quickAttempts = 0, quickMs = initialMs } = this.options;
+    const quick = this.attempt < quickAttempts;
+    const grown = quick
+      ? initialMs * multiplier ** this.attempt
+      : quickMs * multiplier ** (this.attempt - quickAttempts);
+    return Math.min(maxMs, grown, quick ? quickMs : Infinity);
   }
 
   next(): number {
     const delay = this.random() * this.ceiling();
-    this.attempt += 1;
+    this.attempt++;
     return Math.floor(delay);
-  }
-
-  get attempts(): number {
-    return this.attempt;
   }
 
   reset(): void {
