@@ -19,8 +19,8 @@ export class UserSession {
   data: SignedInUser | null = null;
   /** Messages sent to this user (server-to-user); bind on it like on any channel. */
   channel: Channel | null = null;
-  private readonly bindings: Array<[string, (data: unknown) => void]> = [];
-  private waiters: Array<{ resolve: (user: SignedInUser) => void; reject: (error: unknown) => void }> = [];
+  private bindings: Array<[string, (data: unknown) => void]> = [];
+  private waiters: Array<[resolve: (user: SignedInUser) => void, reject: (error: unknown) => void]> = [];
 
   constructor(
     private readonly options: ResolvedOptions,
@@ -30,7 +30,7 @@ export class UserSession {
 
   signin(): Promise<SignedInUser> {
     this.requested = true;
-    const done = new Promise<SignedInUser>((resolve, reject) => this.waiters.push({ resolve, reject }));
+    const done = new Promise<SignedInUser>((...settle) => this.waiters.push(settle));
     if (this.connection.state === 'connected') void this.start();
     return done;
   }
@@ -43,53 +43,42 @@ export class UserSession {
 
   /** @internal Called on every `connected`. */
   async start(): Promise<void> {
-    if (!this.requested) return;
-    const socketId = this.connection.socketId;
-    if (!socketId) return;
+    const { socketId } = this.connection;
+    if (!this.requested || !socketId) return;
     try {
       const auth = await authenticateUser(this.options, socketId);
       if (socketId === this.connection.socketId) this.connection.send(clientFrames.signin(auth.auth, auth.user_data));
     } catch (error) {
-      this.settle(null, error);
+      this.settle(1, error);
     }
   }
 
   /** @internal */
   handle(frame: ServerFrame): boolean {
-    if (frame.event === 'pusher:signin_success') {
-      const userData = (frame.data as { user_data?: string }).user_data;
+    const { event, channel, data } = frame as { event: string; channel?: string; data: { user_data?: string } };
+    if (event === 'pusher:signin_success') {
       try {
-        this.data = JSON.parse(String(userData)) as SignedInUser;
-      } catch {
-        this.settle(null, new Error('pusher:signin_success carried user_data that is not JSON'));
-        return true;
+        const user = JSON.parse(String(data.user_data)) as SignedInUser;
+        const name = serverToUserChannel(String(user.id));
+        if (this.channel?.name !== name) {
+          this.channel = new Channel(name, this.link);
+          for (const [bound, callback] of this.bindings) this.channel.bind(bound, callback);
+        }
+        void this.channel.subscribe();
+        this.data = user;
+        this.settle(0, user);
+      } catch (error) {
+        this.settle(1, error);
       }
-      this.subscribeUserChannel(String(this.data.id));
-      this.settle(this.data, null);
       return true;
     }
-    if (this.channel && (frame as { channel?: string }).channel === this.channel.name) {
-      this.channel.handle(frame);
-      return true;
-    }
-    return false;
+    if (!this.channel || channel !== this.channel.name) return false;
+    this.channel.handle(frame);
+    return true;
   }
 
-  private subscribeUserChannel(userId: string): void {
-    const name = serverToUserChannel(userId);
-    if (this.channel?.name !== name) {
-      this.channel = new Channel(name, this.link);
-      for (const [event, callback] of this.bindings) this.channel.bind(event, callback);
-    }
-    void this.channel.subscribe();
-  }
-
-  private settle(user: SignedInUser | null, error: unknown): void {
-    const waiters = this.waiters;
-    this.waiters = [];
-    for (const waiter of waiters) {
-      if (user) waiter.resolve(user);
-      else waiter.reject(error);
-    }
+  /** Resolves (0) or rejects (1) every pending signin(). */
+  private settle(outcome: 0 | 1, value: unknown): void {
+    for (const waiter of this.waiters.splice(0)) waiter[outcome](value as SignedInUser);
   }
 }
