@@ -15,7 +15,7 @@ const gzipped = (code) => gzipSync(Buffer.from(code), { level: 9 }).byteLength;
 const rows = [];
 for (const [format, entry, name] of [
   ['esm', 'index', '@inloop/client (esm)'],
-  ['iife', 'index', '@inloop/client (iife)'],
+  ['iife', 'browser', '@inloop/client (iife)'],
   ['iife', 'browser-full', '@inloop/client full: + presence, adapters (iife)'],
 ]) {
   const result = await build(browserBuildOptions(format, undefined, entry));

@@ -7,7 +7,7 @@ import { assertNoZod, browserBuildOptions, packageDir } from './browser-build.mj
 
 for (const [format, file, entry] of [
   ['esm', 'inloop-client.min.js', 'index'],
-  ['iife', 'inloop-client.iife.js', 'index'],
+  ['iife', 'inloop-client.iife.js', 'browser'],
   ['iife', 'inloop-client.full.iife.js', 'browser-full'],
 ]) {
   const outfile = join(packageDir, 'dist', file);

@@ -1,4 +1,7 @@
-// The browser bundle with presence member lists and the pusher-js and ably-js adapters (`inloop-client.full.iife.js`).
-export * from './adapters/index.js';
-export * from './index.js';
-export { PresenceMembers } from './presence.js';
+// Entry of `inloop-client.full.iife.js`: the global `Inloop` with presence member lists and the
+// pusher-js and ably-js adapters too.
+import { fromAbly, fromPusherJs } from './adapters/index.js';
+import { Inloop } from './browser.js';
+import { PresenceMembers } from './presence.js';
+
+Object.assign(Inloop, { fromAbly, fromPusherJs, PresenceMembers });
