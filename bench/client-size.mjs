@@ -16,7 +16,7 @@ const rows = [];
 for (const [format, entry, name] of [
   ['esm', 'index', '@inloop/client (esm)'],
   ['iife', 'browser', '@inloop/client (iife)'],
-  ['iife', 'browser-full', '@inloop/client full: + presence, adapters (iife)'],
+  ['iife', 'browser-full', '@inloop/client full: + presence, user, adapters (iife)'],
 ]) {
   const result = await build(browserBuildOptions(format, undefined, entry));
   const code = result.outputFiles[0].text;

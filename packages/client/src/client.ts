@@ -3,11 +3,10 @@ import { authorizeChannel } from './auth.js';
 import { Channel, type ChannelLink } from './channel.js';
 import { Connection, type ConnectionEvents, type ConnectionState } from './connection.js';
 import { browserEnvironmentEvents, onGapClosed } from './environment-events.js';
-import { type ConnectOptions, resolveOptions } from './options.js';
+import { type ConnectOptions, type ResolvedOptions, resolveOptions } from './options.js';
 import type { RealtimeStatus, TaskFeed } from './task-feed.js';
 import type { TransportFactory, TransportName } from './transport.js';
 import { transportFactories } from './transports/index.js';
-import { type SignedInUser, UserSession } from './user.js';
 import { type TaskChangeCallback, type WatchSettings, type WatchTaskOptions, watchTaskOn } from './watch-task.js';
 
 export function realtimeStatusOf(state: ConnectionState): RealtimeStatus {
@@ -19,16 +18,19 @@ export function realtimeStatusOf(state: ConnectionState): RealtimeStatus {
 /** One connection to Pusher Channels or an inloop relay, its channels and task watches. */
 export class InloopClient {
   readonly connection: Connection;
-  readonly user: UserSession;
+  /** @internal The resolved connect() options. */
+  readonly options: ResolvedOptions;
+  /** @internal What channels use to reach the connection. */
+  readonly link: ChannelLink;
   private readonly channels = new Map<string, Channel>();
   /** Channels opened only by watchTask, with their number of watchers. */
   private readonly watchRefs = new Map<string, number>();
   private readonly watchSettings: WatchSettings;
-  private readonly link: ChannelLink;
   private stopGapListener: (() => void) | undefined;
 
   constructor(options: ConnectOptions, factories: Record<TransportName, TransportFactory> = transportFactories) {
     const resolved = resolveOptions(options);
+    this.options = resolved;
     const connection = new Connection(resolved, factories);
     this.connection = connection;
     this.link = {
@@ -37,7 +39,6 @@ export class InloopClient {
       authorize: (channel, socketId) => authorizeChannel(resolved, socketId, channel),
       Members: resolved.presence,
     };
-    this.user = new UserSession(resolved, connection, this.link);
     const { statusUrl, stallAfterMs, pollBackoff, taskChannelPrefix, environmentEvents } = resolved;
     this.watchSettings = {
       stallAfterMs,
@@ -49,15 +50,12 @@ export class InloopClient {
 
     connection.on('connected', () => {
       for (const channel of this.channels.values()) void channel.subscribe();
-      void this.user.start();
     });
     connection.on('state_change', ({ current }) => {
       if (current === 'connected') return;
       for (const channel of this.channels.values()) channel.disconnected();
-      this.user.channel?.disconnected();
     });
     connection.on('message', (frame) => {
-      if (this.user.handle(frame)) return;
       const name = (frame as { channel?: string }).channel;
       if (name) this.channels.get(name)?.handle(frame);
     });
@@ -106,11 +104,6 @@ export class InloopClient {
 
   allChannels(): Channel[] {
     return [...this.channels.values()];
-  }
-
-  /** Signs the user in through `userAuthEndpoint`; again after every reconnect. */
-  signin(): Promise<SignedInUser> {
-    return this.user.signin();
   }
 
   /** Follows a task; `onChange` gets its view each time it moves forward. Returns a function that stops. */

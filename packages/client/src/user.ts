@@ -1,8 +1,7 @@
 import { clientFrames, type ServerFrame, serverToUserChannel } from '@inloop/protocol';
 import { authenticateUser } from './auth.js';
-import { Channel, type ChannelLink } from './channel.js';
-import type { Connection } from './connection.js';
-import type { ResolvedOptions } from './options.js';
+import { Channel } from './channel.js';
+import type { InloopClient } from './client.js';
 
 export interface SignedInUser {
   id: string;
@@ -11,8 +10,9 @@ export interface SignedInUser {
 }
 
 /**
- * User sign-in (`pusher:signin`): once asked for, it signs in again after every reconnect and
- * keeps the user's server-to-user channel subscribed, as pusher-js does.
+ * User sign-in (`pusher:signin`) on a client, from `@inloop/client/user` so apps without it do not
+ * ship it: once asked for, it signs in again after every reconnect and keeps the user's
+ * server-to-user channel subscribed, as pusher-js does.
  */
 export class UserSession {
   requested = false;
@@ -22,16 +22,20 @@ export class UserSession {
   private bindings: Array<[string, (data: unknown) => void]> = [];
   private waiters: Array<[resolve: (user: SignedInUser) => void, reject: (error: unknown) => void]> = [];
 
-  constructor(
-    private readonly options: ResolvedOptions,
-    private readonly connection: Connection,
-    private readonly link: ChannelLink,
-  ) {}
+  constructor(private readonly client: InloopClient) {
+    const { connection } = client;
+    connection.on('connected', () => void this.start());
+    connection.on('state_change', ({ current }) => {
+      if (current !== 'connected') this.channel?.disconnected();
+    });
+    connection.on('message', (frame) => this.handle(frame));
+  }
 
+  /** Signs the user in through `userAuthEndpoint`; again after every reconnect. */
   signin(): Promise<SignedInUser> {
     this.requested = true;
     const done = new Promise<SignedInUser>((...settle) => this.waiters.push(settle));
-    if (this.connection.state === 'connected') void this.start();
+    if (this.client.state === 'connected') void this.start();
     return done;
   }
 
@@ -41,40 +45,37 @@ export class UserSession {
     this.channel?.bind(event, callback);
   }
 
-  /** @internal Called on every `connected`. */
-  async start(): Promise<void> {
-    const { socketId } = this.connection;
+  private async start(): Promise<void> {
+    const { connection, options } = this.client;
+    const { socketId } = connection;
     if (!this.requested || !socketId) return;
     try {
-      const auth = await authenticateUser(this.options, socketId);
-      if (socketId === this.connection.socketId) this.connection.send(clientFrames.signin(auth.auth, auth.user_data));
+      const auth = await authenticateUser(options, socketId);
+      if (socketId === connection.socketId) connection.send(clientFrames.signin(auth.auth, auth.user_data));
     } catch (error) {
       this.settle(1, error);
     }
   }
 
-  /** @internal */
-  handle(frame: ServerFrame): boolean {
+  private handle(frame: ServerFrame): void {
     const { event, channel, data } = frame as { event: string; channel?: string; data: { user_data?: string } };
-    if (event === 'pusher:signin_success') {
-      try {
-        const user = JSON.parse(String(data.user_data)) as SignedInUser;
-        const name = serverToUserChannel(String(user.id));
-        if (this.channel?.name !== name) {
-          this.channel = new Channel(name, this.link);
-          for (const [bound, callback] of this.bindings) this.channel.bind(bound, callback);
-        }
-        void this.channel.subscribe();
-        this.data = user;
-        this.settle(0, user);
-      } catch (error) {
-        this.settle(1, error);
-      }
-      return true;
+    if (event !== 'pusher:signin_success') {
+      if (channel && channel === this.channel?.name) this.channel.handle(frame);
+      return;
     }
-    if (!this.channel || channel !== this.channel.name) return false;
-    this.channel.handle(frame);
-    return true;
+    try {
+      const user = JSON.parse(String(data.user_data)) as SignedInUser;
+      const name = serverToUserChannel(String(user.id));
+      if (this.channel?.name !== name) {
+        this.channel = new Channel(name, this.client.link);
+        for (const [bound, callback] of this.bindings) this.channel.bind(bound, callback);
+      }
+      void this.channel.subscribe();
+      this.data = user;
+      this.settle(0, user);
+    } catch (error) {
+      this.settle(1, error);
+    }
   }
 
   /** Resolves (0) or rejects (1) every pending signin(). */

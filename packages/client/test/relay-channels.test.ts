@@ -1,6 +1,7 @@
 import type PusherServer from 'pusher';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Channel } from '../src/index.js';
+import { UserSession } from '../src/user.js';
 import {
   type AppServer,
   disconnectClients,
@@ -99,10 +100,11 @@ describe('client against a real relay: channels', () => {
   it('signs the user in and receives messages sent to that user', async () => {
     const client = relayClient(running.port, app);
     const messages: unknown[] = [];
-    client.user.bind('notice', (data) => messages.push(data));
-    const user = await client.signin();
+    const session = new UserSession(client);
+    session.bind('notice', (data) => messages.push(data));
+    const user = await session.signin();
     expect(user.id).toBe('user-7');
-    await vi.waitFor(() => expect(client.user.channel?.subscribed).toBe(true), WAIT);
+    await vi.waitFor(() => expect(session.channel?.subscribed).toBe(true), WAIT);
     await server.sendToUser('user-7', 'notice', { text: 'hi' });
     await vi.waitFor(() => expect(messages).toEqual([{ text: 'hi' }]), WAIT);
   });

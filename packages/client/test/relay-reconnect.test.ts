@@ -3,6 +3,7 @@ import type PusherServer from 'pusher';
 import WebSocket from 'ws';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Channel, ConnectionState, TaskView, WebSocketConstructor } from '../src/index.js';
+import { UserSession } from '../src/user.js';
 import {
   type AppServer,
   disconnectClients,
@@ -47,8 +48,9 @@ describe('client against a real relay: reconnect', () => {
     const channels = names.map((name) => client.subscribe(name));
     const lists = channels.map((channel) => received(channel, 'e'));
     const toUser: unknown[] = [];
-    client.user.bind('note', (data) => toUser.push(data));
-    await client.signin();
+    const session = new UserSession(client);
+    session.bind('note', (data) => toUser.push(data));
+    await session.signin();
     await vi.waitFor(() => expect(channels.every((channel) => channel.subscribed)).toBe(true), WAIT);
 
     const task = 'restart-task';
