@@ -10,7 +10,7 @@ const here = dirname(fileURLToPath(import.meta.url));
 const logger = createLogger('demo');
 
 function clientBundle(): string {
-  const bundle = join(dirname(fileURLToPath(import.meta.resolve('@inloop/client'))), 'inloop-client.iife.js');
+  const bundle = join(dirname(fileURLToPath(import.meta.resolve('@inloop/client'))), 'inloop-client.full.iife.js');
   if (!existsSync(bundle)) {
     logger.error({ bundle }, 'the client bundle is missing: run `npm run build` at the repository root first');
     process.exit(1);
