@@ -1,5 +1,6 @@
 import type { PresenceData } from '@inloop/protocol';
 import type { Adapter, AdapterSubscriber, ChannelStats, JoinResult, LeaveResult, PresenceMember } from './adapter.js';
+import { UserConnections } from './user-connections.js';
 
 interface PresenceState {
   /** userId → the member's info and how many of its connections are subscribed. */
@@ -14,7 +15,6 @@ interface ChannelState {
 
 interface AppState {
   channels: Map<string, ChannelState>;
-  users: Map<string, Set<AdapterSubscriber>>;
   cache: Map<string, { frame: string; expiresAt: number }>;
   connections: number;
 }
@@ -31,12 +31,13 @@ function presenceData(presence: PresenceState): PresenceData {
 
 /** Channel state of one relay process, in memory. */
 export class LocalAdapter implements Adapter {
+  readonly #users = new UserConnections();
   readonly #apps = new Map<string, AppState>();
 
   #app(appId: string): AppState {
     let app = this.#apps.get(appId);
     if (!app) {
-      app = { channels: new Map(), users: new Map(), cache: new Map(), connections: 0 };
+      app = { channels: new Map(), cache: new Map(), connections: 0 };
       this.#apps.set(appId, app);
     }
     return app;
@@ -137,28 +138,15 @@ export class LocalAdapter implements Adapter {
   }
 
   addUser(appId: string, userId: string, subscriber: AdapterSubscriber): void {
-    const users = this.#app(appId).users;
-    let connections = users.get(userId);
-    if (!connections) {
-      connections = new Set();
-      users.set(userId, connections);
-    }
-    connections.add(subscriber);
+    this.#users.add(appId, userId, subscriber);
   }
 
   removeUser(appId: string, userId: string, subscriber: AdapterSubscriber): void {
-    const users = this.#apps.get(appId)?.users;
-    const connections = users?.get(userId);
-    if (!connections) return;
-    connections.delete(subscriber);
-    if (connections.size === 0) users?.delete(userId);
+    this.#users.remove(appId, userId, subscriber);
   }
 
   terminateUserConnections(appId: string, userId: string): void {
-    const connections = this.#apps.get(appId)?.users.get(userId);
-    for (const subscriber of [...(connections ?? [])]) {
-      subscriber.close(4009, 'connection terminated by the app');
-    }
+    this.#users.terminate(appId, userId);
   }
 
   countConnection(appId: string, delta: 1 | -1): void {
@@ -171,6 +159,7 @@ export class LocalAdapter implements Adapter {
 
   async close(): Promise<void> {
     this.#apps.clear();
+    this.#users.clear();
   }
 }
 

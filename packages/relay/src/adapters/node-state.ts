@@ -1,5 +1,6 @@
 import type { AdapterSubscriber, PresenceMember } from '../adapter.js';
 import { presenceField, subscriptionField } from './redis-keys.js';
+import { UserConnections } from '../user-connections.js';
 
 interface LocalChannel {
   subscribers: Set<AdapterSubscriber>;
@@ -9,7 +10,6 @@ interface LocalChannel {
 
 interface LocalApp {
   channels: Map<string, LocalChannel>;
-  users: Map<string, Set<AdapterSubscriber>>;
   connections: number;
 }
 
@@ -33,12 +33,13 @@ export interface LocalLeave {
 
 /** The connections of this node: who is subscribed where, delivery, and the node's snapshot. */
 export class NodeState {
+  readonly #users = new UserConnections();
   readonly #apps = new Map<string, LocalApp>();
 
   #app(appId: string): LocalApp {
     let app = this.#apps.get(appId);
     if (!app) {
-      app = { channels: new Map(), users: new Map(), connections: 0 };
+      app = { channels: new Map(), connections: 0 };
       this.#apps.set(appId, app);
     }
     return app;
@@ -115,27 +116,15 @@ export class NodeState {
   }
 
   addUser(appId: string, userId: string, subscriber: AdapterSubscriber): void {
-    const users = this.#app(appId).users;
-    let connections = users.get(userId);
-    if (!connections) {
-      connections = new Set();
-      users.set(userId, connections);
-    }
-    connections.add(subscriber);
+    this.#users.add(appId, userId, subscriber);
   }
 
   removeUser(appId: string, userId: string, subscriber: AdapterSubscriber): void {
-    const users = this.#apps.get(appId)?.users;
-    const connections = users?.get(userId);
-    if (!connections) return;
-    connections.delete(subscriber);
-    if (connections.size === 0) users?.delete(userId);
+    this.#users.remove(appId, userId, subscriber);
   }
 
   terminateUser(appId: string, userId: string): void {
-    for (const subscriber of [...(this.#apps.get(appId)?.users.get(userId) ?? [])]) {
-      subscriber.close(4009, 'connection terminated by the app');
-    }
+    this.#users.terminate(appId, userId);
   }
 
   countConnection(appId: string, delta: 1 | -1): void {
@@ -169,5 +158,6 @@ export class NodeState {
 
   clear(): void {
     this.#apps.clear();
+    this.#users.clear();
   }
 }
