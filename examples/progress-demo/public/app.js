@@ -112,6 +112,10 @@ async function openRealtime(transport) {
 }
 
 function formatEta(view) {
+  if (view.state === 'retrying' && view.retryAt !== undefined) {
+    const wait = view.retryAt - Date.now();
+    return wait > 0 ? `next try in ~${Math.ceil(wait / 1000)} s` : 'next try now';
+  }
   if (view.eta === undefined || TERMINAL.has(view.state)) return '';
   const left = view.eta - (Date.now() - (view.updatedAt ?? Date.now()));
   return left > 0 ? `~${Math.ceil(left / 1000)} s left` : 'almost done';

@@ -11,6 +11,8 @@ export interface TaskView {
   step?: string;
   attempt: number;
   eta?: number;
+  /** While `retrying`: when the next attempt is due (ms epoch). */
+  retryAt?: number;
   error?: TaskError;
   result?: unknown;
   /** A running task sent nothing for `stallAfterMs`; cleared by its next event. */

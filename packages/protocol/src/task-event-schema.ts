@@ -33,6 +33,7 @@ export const taskEventSchema = z.object({
   attempt: z.number().int().positive(),
   progress: taskProgressSchema.optional(),
   eta: z.number().int().nonnegative().optional(),
+  retryAt: z.number().int().nonnegative().optional(),
   result: z.unknown().optional(),
   error: taskErrorSchema.optional(),
 });

@@ -17,6 +17,8 @@ export interface TaskSnapshot {
   percent: number;
   progress?: TaskProgress;
   eta?: number;
+  /** While `retrying`: when the next attempt is due (ms epoch). */
+  retryAt?: number;
   result?: unknown;
   error?: TaskError;
   updatedAt: number;
@@ -68,6 +70,7 @@ export function applyTaskEvent(snapshot: TaskSnapshot | undefined, event: TaskEv
   const progress = event.progress ?? (isTerminalState(event.state) ? undefined : carried);
   if (progress) next.progress = progress;
   if (event.eta !== undefined && !isTerminalState(event.state)) next.eta = event.eta;
+  if (event.retryAt !== undefined && event.state === 'retrying') next.retryAt = event.retryAt;
   if (event.result !== undefined) next.result = event.result;
   if (event.error) next.error = event.error;
   return next;

@@ -39,6 +39,8 @@ export interface TaskEvent {
   attempt: number;
   progress?: TaskProgress;
   eta?: number;
+  /** `retrying` only: when the next attempt is due (ms epoch). */
+  retryAt?: number;
   result?: unknown;
   error?: TaskError;
 }

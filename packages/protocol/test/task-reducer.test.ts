@@ -43,6 +43,13 @@ describe('applyTaskEvent refusals', () => {
     expect(applyTaskEvent(retrying, running(4, 0, 2)).state).toBe('running');
   });
 
+  it('shows when the next attempt is due while retrying, and forgets it once the attempt runs', () => {
+    const retrying = applyTaskEvent(base, event({ seq: 3, state: 'retrying', attempt: 1, retryAt: 5_000 }));
+    expect(retrying.retryAt).toBe(5_000);
+    expect(applyTaskEvent(retrying, running(4, 0, 2)).retryAt).toBeUndefined();
+    expect(applyTaskEvent(base, running(3, 1)).retryAt).toBeUndefined();
+  });
+
   it('refuses an event of an earlier attempt', () => {
     const second = applyTaskEvent(base, running(3, 1, 2));
     expect(applyTaskEvent(second, running(4, 9, 1))).toBe(second);

@@ -169,10 +169,8 @@ describe('task reporter', () => {
     const { notifier, events } = setup();
     const task = notifier.task('flaky', { attempt: 1 });
     await task.start();
-    await task.retrying(
-      { code: 'UPSTREAM_DOWN', message: 'The image service is down' },
-      { attempt: 2, nextAt: Date.now() + 1000 },
-    );
+    const nextAt = Date.now() + 1000;
+    await task.retrying({ code: 'UPSTREAM_DOWN', message: 'The image service is down' }, { attempt: 2, nextAt });
     await task.start();
     await task.succeed();
     expect(events.map((event) => [event.state, event.attempt])).toEqual([
@@ -182,6 +180,8 @@ describe('task reporter', () => {
       ['succeeded', 2],
     ]);
     expect(events[1]!.error).toEqual({ code: 'UPSTREAM_DOWN', message: 'The image service is down', retryable: true });
+    expect(events[1]!.retryAt).toBe(nextAt);
+    expect(events[2]!.retryAt).toBeUndefined();
     await notifier.close();
   });
 

@@ -68,6 +68,8 @@ describe('worker retries', () => {
     expect(retry.error).toEqual({ code: 'FLAKY', message: 'The service was busy.', retryable: true });
     expect(retrying).toHaveLength(1);
     expect(retrying[0]!.nextAt).toBeGreaterThan(before);
+    // The browser is told when the next attempt is due, not only that one will come.
+    expect(retry.retryAt).toBe(retrying[0]!.nextAt);
     expect(test.recorder.view(taskId)).toMatchObject({ state: 'succeeded', attempt: 2, percent: 100, result: 'ok' });
   });
 

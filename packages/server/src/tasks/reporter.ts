@@ -24,7 +24,7 @@ export interface ReporterContext {
   owner?: string;
 }
 
-type EventFields = Pick<TaskEvent, 'progress' | 'eta' | 'result' | 'error'>;
+type EventFields = Pick<TaskEvent, 'progress' | 'eta' | 'retryAt' | 'result' | 'error'>;
 
 const round2 = (value: number) => Math.round(value * 100) / 100;
 
@@ -104,7 +104,8 @@ export class TaskReporter {
     const taskError = toTaskError(error, true, { taskId: this.taskId, logger: this.context.logger });
     this.dropPendingIntoQueue();
     this.eta.reset();
-    const promise = this.send('retrying', { error: taskError });
+    const retryAt = options.nextAt === undefined ? undefined : Math.max(0, Math.round(options.nextAt));
+    const promise = this.send('retrying', { error: taskError, ...(retryAt === undefined ? {} : { retryAt }) });
     this.attempt = Math.max(this.attempt, options.attempt);
     return promise;
   }
