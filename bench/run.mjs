@@ -18,5 +18,8 @@ if (!name || !existsSync(join(here, `${name}.mjs`))) {
 }
 // The AWS SDK warns about Node 20 in every process that loads it; the benchmarks measure, they do not upgrade Node.
 const env = { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', ...process.env };
-const result = spawnSync(process.execPath, ['--expose-gc', join(here, `${name}.mjs`), ...rest], { stdio: 'inherit', env });
+const result = spawnSync(process.execPath, ['--expose-gc', join(here, `${name}.mjs`), ...rest], {
+  stdio: 'inherit',
+  env,
+});
 process.exit(result.status ?? 1);
