@@ -4,7 +4,8 @@ import { applyTaskEvent, TASK_EVENT_NAME, type TaskEvent, type TaskSnapshot, tas
 import { createRelay, type Relay, type RelayOptions } from '@inloop/relay';
 import PusherServer from 'pusher';
 import WebSocket from 'ws';
-import { type ConnectOptions, InloopClient } from '../src/index.js';
+import { afterAll, afterEach, beforeAll } from 'vitest';
+import { type Channel, type ConnectOptions, InloopClient } from '../src/index.js';
 import type { WebSocketConstructor } from '../src/transport.js';
 import { PresenceMembers } from '../src/presence.js';
 
@@ -169,3 +170,33 @@ export function nextEvent<T>(
 }
 
 export const WAIT = { timeout: 20_000, interval: 20 } as const;
+
+/** A relay, the official `pusher` library pointed at it, and the app's auth/status server. */
+export interface RelayEnvironment {
+  running: RunningRelay;
+  server: PusherServer;
+  app: AppServer;
+}
+
+/** Starts a RelayEnvironment before a file's tests and stops it after them; clients are disconnected after each test. */
+export function useRelayEnvironment(): RelayEnvironment {
+  const env = {} as RelayEnvironment;
+  beforeAll(async () => {
+    env.running = await startRelay();
+    env.server = pusherServer(env.running.port);
+    env.app = await startAppServer(() => env.server);
+  });
+  afterEach(() => disconnectClients());
+  afterAll(async () => {
+    await env.app?.close();
+    await env.running?.close();
+  });
+  return env;
+}
+
+/** Collects what a channel receives of one event. */
+export function received(channel: Channel, event: string): unknown[] {
+  const list: unknown[] = [];
+  channel.bind(event, (data) => list.push(data));
+  return list;
+}

@@ -1,47 +1,25 @@
 import { applyTaskEvent } from '@inloop/protocol';
-import type PusherServer from 'pusher';
 import WebSocket from 'ws';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { Channel, ConnectionState, TaskView, WebSocketConstructor } from '../src/index.js';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import type { ConnectionState, TaskView, WebSocketConstructor } from '../src/index.js';
 import { UserSession } from '../src/user.js';
 import {
-  type AppServer,
   disconnectClients,
   publishTask,
-  pusherServer,
-  type RunningRelay,
   relayClient,
-  startAppServer,
   startRelay,
   taskEvent,
   WAIT,
+  received,
+  useRelayEnvironment,
 } from './relay-harness.js';
 import { startTcpProxy, type TcpProxy } from './tcp-proxy.js';
 
-function received(channel: Channel, event: string): unknown[] {
-  const list: unknown[] = [];
-  channel.bind(event, (data) => list.push(data));
-  return list;
-}
-
 describe('client against a real relay: reconnect', () => {
-  let running: RunningRelay;
-  let server: PusherServer;
-  let app: AppServer;
-
-  beforeAll(async () => {
-    running = await startRelay();
-    server = pusherServer(running.port);
-    app = await startAppServer(() => server);
-  });
-  afterEach(() => disconnectClients());
-  afterAll(async () => {
-    await app.close();
-    await running.close();
-  });
+  const env = useRelayEnvironment();
 
   it('reconnects after the relay is stopped and started again, with every subscription and the sign-in restored', async () => {
-    const client = relayClient(running.port, app);
+    const client = relayClient(env.running.port, env.app);
     const states: ConnectionState[] = [];
     client.on('state_change', ({ current }) => states.push(current));
     const names = ['restart-public', 'private-restart', 'presence-restart', 'private-cache-restart'];
@@ -57,34 +35,34 @@ describe('client against a real relay: reconnect', () => {
     const views: TaskView[] = [];
     client.watchTask(task, (view) => views.push(view));
     await vi.waitFor(() => expect(client.channel(`private-cache-task-${task}`)?.subscribed).toBe(true), WAIT);
-    await publishTask(server, app, taskEvent(task, 1, { progress: { done: 1, percent: 10 } }));
+    await publishTask(env.server, env.app, taskEvent(task, 1, { progress: { done: 1, percent: 10 } }));
     await vi.waitFor(() => expect(views.at(-1)).toMatchObject({ seq: 1, percent: 10 }), WAIT);
 
-    const port = running.port;
+    const port = env.running.port;
     states.length = 0;
     const firstSocket = client.connection.socketId;
-    await running.close();
+    await env.running.close();
     // The relay says 4200 (reconnect now): the client goes straight back to connecting.
     await vi.waitFor(() => expect(client.state).toBe('unavailable'), WAIT);
     expect(states.slice(0, 2)).toEqual(['connecting', 'unavailable']);
     // The worker went on while the relay was down: only the app's status endpoint knows.
     const missed = taskEvent(task, 2, { progress: { done: 2, percent: 40 } });
-    app.snapshots.set(task, applyTaskEvent(app.snapshots.get(task), missed));
+    env.app.snapshots.set(task, applyTaskEvent(env.app.snapshots.get(task), missed));
 
-    running = await startRelay(port);
+    env.running = await startRelay(port);
     await vi.waitFor(() => expect(client.state).toBe('connected'), WAIT);
     expect(client.connection.socketId).not.toBe(firstSocket);
     await vi.waitFor(() => expect(channels.every((channel) => channel.subscribed)).toBe(true), WAIT);
     await vi.waitFor(() => expect(views.at(-1)).toMatchObject({ seq: 2, percent: 40 }), WAIT);
     expect(channels[2]!.members?.count).toBe(1);
 
-    for (const name of names) await server.trigger(name, 'e', { after: 'restart' });
+    for (const name of names) await env.server.trigger(name, 'e', { after: 'restart' });
     await vi.waitFor(() => expect(lists).toEqual(names.map(() => [{ after: 'restart' }])), WAIT);
     await vi.waitFor(async () => {
-      await server.sendToUser('user-7', 'note', { hello: 'again' });
+      await env.server.sendToUser('user-7', 'note', { hello: 'again' });
       expect(toUser).toContainEqual({ hello: 'again' });
     }, WAIT);
-    await publishTask(server, app, taskEvent(task, 3, { state: 'succeeded' }));
+    await publishTask(env.server, env.app, taskEvent(task, 3, { state: 'succeeded' }));
     await vi.waitFor(() => expect(views.at(-1)).toMatchObject({ state: 'succeeded', percent: 100 }), WAIT);
     expect(views.map((view) => view.percent)).toEqual([...views.map((view) => view.percent)].sort((a, b) => a - b));
   });
@@ -123,14 +101,14 @@ describe('client against a real relay: reconnect', () => {
   describe('behind a network that dies silently', () => {
     let proxy: TcpProxy;
     beforeAll(async () => {
-      proxy = await startTcpProxy(running.port);
+      proxy = await startTcpProxy(env.running.port);
     });
     afterAll(async () => {
       await proxy.close();
     });
 
     it('detects the dead connection with ping/pong, reconnects, and catches up from the cache channel', async () => {
-      const client = relayClient(proxy.port, app, {
+      const client = relayClient(proxy.port, env.app, {
         statusEndpoint: undefined,
         transports: ['ws'],
         activityTimeoutMs: 400,
@@ -141,14 +119,14 @@ describe('client against a real relay: reconnect', () => {
       const views: TaskView[] = [];
       client.watchTask(task, (view) => views.push(view));
       await vi.waitFor(() => expect(client.channel(`private-cache-task-${task}`)?.subscribed).toBe(true), WAIT);
-      await publishTask(server, null, taskEvent(task, 1, { progress: { done: 1, percent: 5 } }));
+      await publishTask(env.server, null, taskEvent(task, 1, { progress: { done: 1, percent: 5 } }));
       await vi.waitFor(() => expect(views.at(-1)).toMatchObject({ seq: 1 }), WAIT);
       const states: ConnectionState[] = [];
       client.on('state_change', ({ current }) => states.push(current));
 
       proxy.blackhole = true;
       // Sent while the network is dead: the relay writes it into the void.
-      await publishTask(server, null, taskEvent(task, 2, { progress: { done: 2, percent: 65 } }));
+      await publishTask(env.server, null, taskEvent(task, 2, { progress: { done: 2, percent: 65 } }));
       await vi.waitFor(() => expect(states).toContain('connecting'), WAIT);
       proxy.blackhole = false;
       await vi.waitFor(() => expect(client.state).toBe('connected'), WAIT);

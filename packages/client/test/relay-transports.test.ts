@@ -1,44 +1,14 @@
-import type PusherServer from 'pusher';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { Channel } from '../src/index.js';
+import { describe, expect, it, vi } from 'vitest';
 import type { TransportName } from '../src/transport.js';
-import {
-  type AppServer,
-  disconnectClients,
-  pusherServer,
-  type RunningRelay,
-  relayClient,
-  startAppServer,
-  startRelay,
-  WAIT,
-} from './relay-harness.js';
+import { relayClient, WAIT, received, useRelayEnvironment } from './relay-harness.js';
 import { refusableWebSocket } from './refusable-websocket.js';
 
-function received(channel: Channel, event: string): unknown[] {
-  const list: unknown[] = [];
-  channel.bind(event, (data) => list.push(data));
-  return list;
-}
-
 describe('client against a real relay: transports', () => {
-  let running: RunningRelay;
-  let server: PusherServer;
-  let app: AppServer;
-
-  beforeAll(async () => {
-    running = await startRelay();
-    server = pusherServer(running.port);
-    app = await startAppServer(() => server);
-  });
-  afterEach(() => disconnectClients());
-  afterAll(async () => {
-    await app.close();
-    await running.close();
-  });
+  const env = useRelayEnvironment();
 
   describe.each<TransportName>(['xhr_streaming', 'xhr_polling'])('%s on its own', (transport) => {
     it('connects, subscribes public, private and presence channels and receives events in order', async () => {
-      const client = relayClient(running.port, app, { transports: [transport] });
+      const client = relayClient(env.running.port, env.app, { transports: [transport] });
       await vi.waitFor(() => expect(client.state).toBe('connected'), WAIT);
       expect(client.connection.transport).toBe(transport);
       const names = [`feed-${transport}`, `private-feed-${transport}`, `presence-feed-${transport}`];
@@ -46,14 +16,14 @@ describe('client against a real relay: transports', () => {
       const lists = channels.map((channel) => received(channel, 'n'));
       await vi.waitFor(() => expect(channels.every((channel) => channel.subscribed)).toBe(true), WAIT);
       expect(channels[2]!.members?.count).toBe(1);
-      for (let n = 1; n <= 20; n++) await server.trigger(names, 'n', { n });
+      for (let n = 1; n <= 20; n++) await env.server.trigger(names, 'n', { n });
       const expected = Array.from({ length: 20 }, (_, index) => ({ n: index + 1 }));
       await vi.waitFor(() => expect(lists).toEqual([expected, expected, expected]), WAIT);
     });
 
     it('sends client events up through xhr_send', async () => {
-      const sender = relayClient(running.port, app, { transports: [transport] });
-      const listener = relayClient(running.port, app);
+      const sender = relayClient(env.running.port, env.app, { transports: [transport] });
+      const listener = relayClient(env.running.port, env.app);
       const a = sender.subscribe('private-room');
       const b = listener.subscribe('private-room');
       const got = received(b, 'client-hello');
@@ -65,12 +35,12 @@ describe('client against a real relay: transports', () => {
 
   it('falls back to HTTP streaming when websockets are refused, then upgrades back without losing subscriptions', async () => {
     const blocker = refusableWebSocket();
-    const client = relayClient(running.port, app, { WebSocket: blocker.WebSocket, upgradeAfterMs: 200 });
+    const client = relayClient(env.running.port, env.app, { WebSocket: blocker.WebSocket, upgradeAfterMs: 200 });
     const channel = client.subscribe('private-upgrade');
     const events = received(channel, 'e');
     await vi.waitFor(() => expect(channel.subscribed).toBe(true), WAIT);
     expect(client.connection.transport).toBe('xhr_streaming');
-    await server.trigger('private-upgrade', 'e', { n: 1 });
+    await env.server.trigger('private-upgrade', 'e', { n: 1 });
     await vi.waitFor(() => expect(events).toEqual([{ n: 1 }]), WAIT);
 
     const transports: string[] = [];
@@ -80,27 +50,27 @@ describe('client against a real relay: transports', () => {
     await vi.waitFor(() => expect(channel.subscribed).toBe(true), WAIT);
     expect(client.connection.transport).toBe('ws');
     // The relay keeps the abandoned HTTP session subscribed for a while: its copies must not reach us.
-    await server.trigger('private-upgrade', 'e', { n: 2 });
-    await server.trigger('private-upgrade', 'e', { n: 3 });
+    await env.server.trigger('private-upgrade', 'e', { n: 2 });
+    await env.server.trigger('private-upgrade', 'e', { n: 3 });
     await vi.waitFor(() => expect(events).toContainEqual({ n: 3 }), WAIT);
     expect(events).toEqual([{ n: 1 }, { n: 2 }, { n: 3 }]);
   });
 
   it('falls back when the websocket opens but keeps dropping before the handshake', async () => {
     const dropper = refusableWebSocket('dropAfterOpen');
-    const client = relayClient(running.port, app, { WebSocket: dropper.WebSocket, upgradeAfterMs: 60_000 });
+    const client = relayClient(env.running.port, env.app, { WebSocket: dropper.WebSocket, upgradeAfterMs: 60_000 });
     const channel = client.subscribe('private-dropping');
     const events = received(channel, 'e');
     await vi.waitFor(() => expect(channel.subscribed).toBe(true), WAIT);
     expect(dropper.opened).toBeGreaterThanOrEqual(1);
     expect(client.connection.transport).toBe('xhr_streaming');
-    await server.trigger('private-dropping', 'e', { n: 1 });
+    await env.server.trigger('private-dropping', 'e', { n: 1 });
     await vi.waitFor(() => expect(events).toEqual([{ n: 1 }]), WAIT);
   });
 
   it('goes on to long-polling when streaming is not allowed either', async () => {
     const blocker = refusableWebSocket();
-    const client = relayClient(running.port, app, {
+    const client = relayClient(env.running.port, env.app, {
       WebSocket: blocker.WebSocket,
       transports: ['ws', 'xhr_polling'],
     });
