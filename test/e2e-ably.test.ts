@@ -1,9 +1,7 @@
 import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLogger } from '../examples/progress-demo/src/log.js';
-import { createDemoWorker } from '../examples/progress-demo/src/worker.js';
-import { type Harness, startHarness } from './helpers/demo-harness.js';
+import { describe, expect, it } from 'vitest';
+import { useHostedDemo } from './helpers/hosted-demo.js';
 
 // Ably's hosted REST API cannot be reached from here: msw answers it, at the server side only.
 const KEY_NAME = 'demoapp.demokey';
@@ -36,56 +34,20 @@ const ably = setupServer(
   }),
 );
 
-let harness: Harness;
-let worker: ReturnType<typeof createDemoWorker>;
-
-beforeAll(async () => {
-  ably.listen({ onUnhandledRequest: 'bypass' });
-  harness = await startHarness({ relay: 'none', inloopUrl: INLOOP_URL, stepMs: 20, startWorker: false });
-  // In this process, so that msw sees the worker's requests to Ably too.
-  worker = createDemoWorker({
-    sqs: harness.demo.queues.sqs,
-    queueUrl: harness.demo.queues.queueUrl,
-    notifier: harness.demo.notifier,
-    stepMs: 20,
-    logger: createLogger('worker', 'error'),
-  });
-  await worker.start();
-}, 180_000);
-
-afterAll(async () => {
-  await worker?.stop();
-  await harness?.stop();
-  ably.close();
-}, 60_000);
-
-async function signIn(): Promise<string> {
-  const page = await fetch(harness.url);
-  const cookie = page.headers.get('set-cookie')?.split(';')[0];
-  if (!cookie) throw new Error('the page set no demo user cookie');
-  return cookie;
-}
-
-async function startJob(cookie: string): Promise<{ taskId: string; channel: string }> {
-  const response = await fetch(`${harness.url}jobs`, {
-    method: 'POST',
-    headers: { cookie, 'content-type': 'application/json' },
-    body: JSON.stringify({ kind: 'normal' }),
-  });
-  expect(response.status).toBe(202);
-  return (await response.json()) as { taskId: string; channel: string };
-}
+const demo = useHostedDemo(INLOOP_URL, ably);
 
 describe('the progress demo with INLOOP_URL=ably://…', { timeout: 150_000 }, () => {
   it('tells the page to connect to Ably', async () => {
-    const cookie = await signIn();
-    const config = await fetch(`${harness.url}config`, { headers: { cookie } }).then((response) => response.json());
+    const cookie = await demo.signIn();
+    const config = await fetch(`${demo.harness.url}config`, { headers: { cookie } }).then((response) =>
+      response.json(),
+    );
     expect(config.transport).toEqual({ kind: 'ably' });
   });
 
   it("publishes a job's events to Ably's REST API with the app's key, from the app and the worker", async () => {
-    const cookie = await signIn();
-    const { taskId, channel } = await startJob(cookie);
+    const cookie = await demo.signIn();
+    const { taskId, channel } = await demo.startJob(cookie);
 
     await expect
       .poll(() => published.some((event) => event.data.task === taskId && event.data.state === 'succeeded'), {
@@ -104,10 +66,10 @@ describe('the progress demo with INLOOP_URL=ably://…', { timeout: 150_000 }, (
   });
 
   it("gives the owner a token request for the task's channel only, and refuses other users", async () => {
-    const cookie = await signIn();
-    const { channel } = await startJob(cookie);
+    const cookie = await demo.signIn();
+    const { channel } = await demo.startJob(cookie);
     const ask = (who: string) =>
-      fetch(`${harness.url}inloop/auth`, {
+      fetch(`${demo.harness.url}inloop/auth`, {
         method: 'POST',
         headers: { cookie: who, 'content-type': 'application/json' },
         body: JSON.stringify({ channels: [channel] }),
@@ -120,7 +82,7 @@ describe('the progress demo with INLOOP_URL=ably://…', { timeout: 150_000 }, (
     expect(Object.keys(JSON.parse(tokenRequest.capability))).toEqual([channel]);
     expect(JSON.stringify(tokenRequest)).not.toContain(SECRET);
 
-    const refused = await ask(await signIn());
+    const refused = await ask(await demo.signIn());
     expect(refused.status).toBe(403);
   });
 });

@@ -1,10 +1,8 @@
 import { verifyChannelAuthorization, verifyRequest } from '@inloop/protocol/signing';
 import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLogger } from '../examples/progress-demo/src/log.js';
-import { createDemoWorker } from '../examples/progress-demo/src/worker.js';
-import { type Harness, startHarness } from './helpers/demo-harness.js';
+import { describe, expect, it } from 'vitest';
+import { useHostedDemo } from './helpers/hosted-demo.js';
 
 // Pusher's hosted REST API cannot be reached from here: msw answers it, at the server side only.
 const KEY = 'pusher-demo-key';
@@ -37,52 +35,20 @@ const pusher = setupServer(
   }),
 );
 
-let harness: Harness;
-let worker: ReturnType<typeof createDemoWorker>;
-
-beforeAll(async () => {
-  pusher.listen({ onUnhandledRequest: 'bypass' });
-  harness = await startHarness({ relay: 'none', inloopUrl: INLOOP_URL, stepMs: 20, startWorker: false });
-  // In this process, so that msw sees the worker's requests to Pusher too.
-  worker = createDemoWorker({
-    sqs: harness.demo.queues.sqs,
-    queueUrl: harness.demo.queues.queueUrl,
-    notifier: harness.demo.notifier,
-    stepMs: 20,
-    logger: createLogger('worker', 'error'),
-  });
-  await worker.start();
-}, 180_000);
-
-afterAll(async () => {
-  await worker?.stop();
-  await harness?.stop();
-  pusher.close();
-}, 60_000);
-
-async function signIn(): Promise<string> {
-  const page = await fetch(harness.url);
-  const cookie = page.headers.get('set-cookie')?.split(';')[0];
-  if (!cookie) throw new Error('the page set no demo user cookie');
-  return cookie;
-}
+const demo = useHostedDemo(INLOOP_URL, pusher);
 
 describe('the progress demo with INLOOP_URL=pusher://…', { timeout: 150_000 }, () => {
   it('tells the page to connect to Pusher, in the cluster of the URL', async () => {
-    const cookie = await signIn();
-    const config = await fetch(`${harness.url}config`, { headers: { cookie } }).then((response) => response.json());
+    const cookie = await demo.signIn();
+    const config = await fetch(`${demo.harness.url}config`, { headers: { cookie } }).then((response) =>
+      response.json(),
+    );
     expect(config.transport).toEqual({ kind: 'pusher', key: KEY, cluster: 'eu' });
   });
 
   it("sends a job's events to Pusher's REST API, signed, from the app and the worker", async () => {
-    const cookie = await signIn();
-    const response = await fetch(`${harness.url}jobs`, {
-      method: 'POST',
-      headers: { cookie, 'content-type': 'application/json' },
-      body: JSON.stringify({ kind: 'normal' }),
-    });
-    expect(response.status).toBe(202);
-    const { taskId, channel } = (await response.json()) as { taskId: string; channel: string };
+    const cookie = await demo.signIn();
+    const { taskId, channel } = await demo.startJob(cookie);
     expect(channel).toBe(`private-cache-task-${taskId}`);
 
     await expect
@@ -101,21 +67,16 @@ describe('the progress demo with INLOOP_URL=pusher://…', { timeout: 150_000 },
     const seqs = events.map((event) => event.data.seq);
     expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
 
-    const status = await fetch(`${harness.url}tasks/${taskId}`, { headers: { cookie } });
+    const status = await fetch(`${demo.harness.url}tasks/${taskId}`, { headers: { cookie } });
     expect(await status.json()).toMatchObject({ task: taskId, state: 'succeeded', percent: 100 });
   });
 
   it("signs the owner's channel subscription with the Pusher app's secret, and refuses other users", async () => {
-    const cookie = await signIn();
-    const response = await fetch(`${harness.url}jobs`, {
-      method: 'POST',
-      headers: { cookie, 'content-type': 'application/json' },
-      body: JSON.stringify({ kind: 'normal' }),
-    });
-    const { channel } = (await response.json()) as { channel: string };
+    const cookie = await demo.signIn();
+    const { channel } = await demo.startJob(cookie);
     const form = new URLSearchParams({ socket_id: '123.456', channel_name: channel });
     const headers = { 'content-type': 'application/x-www-form-urlencoded' };
-    const auth = await fetch(`${harness.url}inloop/auth`, {
+    const auth = await fetch(`${demo.harness.url}inloop/auth`, {
       method: 'POST',
       headers: { ...headers, cookie },
       body: form,
@@ -124,8 +85,8 @@ describe('the progress demo with INLOOP_URL=pusher://…', { timeout: 150_000 },
     const { auth: signature } = (await auth.json()) as { auth: string };
     expect(verifyChannelAuthorization({ key: KEY, secret: SECRET }, '123.456', channel, signature)).toBe(true);
 
-    const stranger = await signIn();
-    const refused = await fetch(`${harness.url}inloop/auth`, {
+    const stranger = await demo.signIn();
+    const refused = await fetch(`${demo.harness.url}inloop/auth`, {
       method: 'POST',
       headers: { ...headers, cookie: stranger },
       body: form,
