@@ -5,7 +5,6 @@
 // steady pace. Prints deliveries/s, trigger-to-receive latency and relay CPU per delivery, then
 // the cluster's ratios to the single node. On a 2-core machine the cluster cannot scale up: the
 // figure shows what Redis fan-out costs, not what extra machines would gain.
-import { fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { Agent } from 'node:http';
 import { dirname, join } from 'node:path';
@@ -14,7 +13,8 @@ import { parseArgs } from 'node:util';
 import { Redis } from 'ioredis';
 import Pusher from 'pusher';
 import { buildRelayBundle } from './relay-fanout/build-relay.mjs';
-import { APP, CHANNEL, EVENT, nowMs, payload } from './relay-fanout/shared.mjs';
+import { ask, burst, forkChild, markStopping, paced, summarize } from './relay-fanout/harness.mjs';
+import { APP, CHANNEL, EVENT, nowMs } from './relay-fanout/shared.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const { values: options } = parseArgs({
@@ -30,35 +30,6 @@ const BURST_CONCURRENCY = 4;
 const PACED_PER_SECOND = 10;
 const PACED_SECONDS = 3;
 const PREFIX = `inloop-bench:cluster:${randomBytes(4).toString('hex')}`;
-let stopping = false;
-
-function child(script, args) {
-  const process_ = fork(script, args, { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-  const waiters = new Map();
-  process_.on('message', (message) => {
-    const waiter = waiters.get(message.type);
-    if (waiter) {
-      waiters.delete(message.type);
-      waiter(message);
-    }
-  });
-  process_.on('exit', (code) => {
-    if (code !== 0 && code !== null && !stopping) {
-      console.error(`${script} ${args.join(' ')} exited with ${code}`);
-      process.exit(1);
-    }
-  });
-  return {
-    next: (type) => new Promise((resolve) => waiters.set(type, resolve)),
-    send: (message) => process_.send(message),
-  };
-}
-
-async function ask(target, type) {
-  const reply = target.next(type);
-  target.send({ type });
-  return reply;
-}
 
 async function cpuMicros(nodes) {
   const usages = await Promise.all(nodes.map((node) => ask(node, 'cpu')));
@@ -70,14 +41,14 @@ async function start(name, nodeCount, mode, bundle) {
   const nodes = [];
   const ports = [];
   for (let index = 0; index < nodeCount; index++) {
-    const node = child(join(here, 'relay-cluster', 'node.mjs'), [bundle, mode, `${PREFIX}:${mode}`]);
+    const node = forkChild(join(here, 'relay-cluster', 'node.mjs'), [bundle, mode, `${PREFIX}:${mode}`]);
     ports.push((await node.next('ready')).port);
     nodes.push(node);
   }
   const subscribers = [];
   for (const [index, port] of ports.entries()) {
     const count = Math.floor(SUBSCRIBERS / nodeCount) + (index < SUBSCRIBERS % nodeCount ? 1 : 0);
-    const holder = child(join(here, 'relay-fanout', 'subscribers.mjs'), ['relay', String(port), String(count)]);
+    const holder = forkChild(join(here, 'relay-fanout', 'subscribers.mjs'), ['relay', String(port), String(count)]);
     await holder.next('ready');
     subscribers.push({ holder, count });
   }
@@ -90,28 +61,6 @@ async function start(name, nodeCount, mode, bundle) {
   return { name, nodes, subscribers, trigger: (data) => triggers[turn++ % triggers.length](data) };
 }
 
-async function burst(trigger, events) {
-  let next = 0;
-  const worker = async () => {
-    while (next < events) {
-      next++;
-      await trigger(payload(nowMs()));
-    }
-  };
-  await Promise.all(Array.from({ length: BURST_CONCURRENCY }, worker));
-}
-
-async function paced(trigger, events) {
-  const start = performance.now();
-  const sent = [];
-  for (let index = 0; index < events; index++) {
-    const wait = start + (index * 1000) / PACED_PER_SECOND - performance.now();
-    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
-    sent.push(trigger(payload(nowMs())));
-  }
-  await Promise.all(sent);
-}
-
 async function phase(setup, shape, events) {
   const cpuBefore = await cpuMicros(setup.nodes);
   const done = setup.subscribers.map(({ holder, count }) => {
@@ -120,7 +69,8 @@ async function phase(setup, shape, events) {
     return finished;
   });
   const start = nowMs();
-  await (shape === 'burst' ? burst : paced)(setup.trigger, events);
+  if (shape === 'burst') await burst(setup.trigger, events, BURST_CONCURRENCY);
+  else await paced(setup.trigger, events, PACED_PER_SECOND);
   const results = await Promise.all(done);
   const cpuAfter = await cpuMicros(setup.nodes);
   const deliveries = results.reduce((total, result) => total + result.received, 0);
@@ -133,37 +83,6 @@ async function phase(setup, shape, events) {
     windowMs: Math.max(...results.map((result) => result.lastAt)) - start,
     cpuMicros: cpuAfter - cpuBefore,
     quantiles: results.flatMap((result) => result.quantiles),
-  };
-}
-
-function percentile(values, p) {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? Number.NaN;
-}
-
-function summarize(phases) {
-  const sum = (list, field) => list.reduce((total, item) => total + item[field], 0);
-  const bursts = phases.filter((p) => p.shape === 'burst');
-  const pacedPhases = phases.filter((p) => p.shape === 'paced');
-  return {
-    deliveriesPerSecond: sum(bursts, 'deliveries') / (sum(bursts, 'windowMs') / 1000),
-    cpuPerDelivery: sum(phases, 'cpuMicros') / sum(phases, 'deliveries'),
-    burstP50: percentile(
-      bursts.flatMap((p) => p.quantiles),
-      0.5,
-    ),
-    burstP99: percentile(
-      bursts.flatMap((p) => p.quantiles),
-      0.99,
-    ),
-    pacedP50: percentile(
-      pacedPhases.flatMap((p) => p.quantiles),
-      0.5,
-    ),
-    pacedP99: percentile(
-      pacedPhases.flatMap((p) => p.quantiles),
-      0.99,
-    ),
   };
 }
 
@@ -221,7 +140,7 @@ for (const [label, setup] of [
 }
 console.log(`total ${elapsed()}`);
 
-stopping = true;
+markStopping();
 for (const setup of setups) {
   for (const { holder } of setup.subscribers) holder.send({ type: 'exit' });
   for (const node of setup.nodes) node.send({ type: 'exit' });

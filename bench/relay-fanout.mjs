@@ -3,14 +3,14 @@
 // interleaved in one run: @inloop/relay, a bare `ws` broadcast (the limit) and a socket.io room
 // (the usual peer). Prints deliveries/s, trigger-to-receive latency and the server's CPU time per
 // delivery (process.cpuUsage over the measured window), then the relay's ratios to the others.
-import { fork } from 'node:child_process';
 import { Agent } from 'node:http';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import Pusher from 'pusher';
 import { buildRelayBundle } from './relay-fanout/build-relay.mjs';
-import { APP, CHANNEL, EVENT, nowMs, payload, pusherFrame } from './relay-fanout/shared.mjs';
+import { ask, burst, forkChild, markStopping, paced, summarize } from './relay-fanout/harness.mjs';
+import { APP, CHANNEL, EVENT, nowMs, pusherFrame } from './relay-fanout/shared.mjs';
 
 const here = join(dirname(fileURLToPath(import.meta.url)), 'relay-fanout');
 // Options for exploring (the defaults are the benchmark): --subscribers N --rounds N
@@ -33,36 +33,6 @@ const PACED_PER_SECOND = 5;
 const PACED_SECONDS = 4;
 const LABEL = { relay: '@inloop/relay', ws: 'bare ws', socketio: 'socket.io room' };
 
-function child(script, args, execArgv = []) {
-  const process_ = fork(join(here, script), args, { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv });
-  const waiters = new Map();
-  process_.on('message', (message) => {
-    const waiter = waiters.get(message.type);
-    if (waiter) {
-      waiters.delete(message.type);
-      waiter(message);
-    }
-  });
-  process_.on('exit', (code) => {
-    if (code !== 0 && code !== null && !stopping) {
-      console.error(`${script} ${args.join(' ')} exited with ${code}`);
-      process.exit(1);
-    }
-  });
-  return {
-    process: process_,
-    next: (type) => new Promise((resolve) => waiters.set(type, resolve)),
-    send: (message) => process_.send(message),
-  };
-}
-let stopping = false;
-
-async function ask(target, type) {
-  const reply = target.next(type);
-  target.send({ type });
-  return reply;
-}
-
 function cpuMicros(usage) {
   return usage.user + usage.system;
 }
@@ -82,29 +52,6 @@ function triggerFor(kind, port) {
   };
 }
 
-async function burst(trigger, events) {
-  let next = 0;
-  const worker = async () => {
-    while (next < events) {
-      next++;
-      await trigger(payload(nowMs()));
-    }
-  };
-  await Promise.all(Array.from({ length: BURST_CONCURRENCY }, worker));
-}
-
-async function paced(trigger, events) {
-  const start = performance.now();
-  const sent = [];
-  for (let index = 0; index < events; index++) {
-    const due = start + (index * 1000) / PACED_PER_SECOND;
-    const wait = due - performance.now();
-    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
-    sent.push(trigger(payload(nowMs())));
-  }
-  await Promise.all(sent);
-}
-
 /** One measured phase against one server: its deliveries, window and server CPU. */
 async function phase(setup, shape, events) {
   globalThis.gc?.();
@@ -113,7 +60,8 @@ async function phase(setup, shape, events) {
   const done = setup.subscribers.next('done');
   setup.subscribers.send({ type: 'phase', expected, timeoutMs: 60_000 });
   const start = nowMs();
-  await (shape === 'burst' ? burst : paced)(setup.trigger, events);
+  if (shape === 'burst') await burst(setup.trigger, events, BURST_CONCURRENCY);
+  else await paced(setup.trigger, events, PACED_PER_SECOND);
   const result = await done;
   const cpuAfter = cpuMicros((await ask(setup.server, 'cpu')).usage);
   if (result.received < expected) {
@@ -131,44 +79,11 @@ async function start(kind, relayBundle) {
   const profile = PROFILE_DIR
     ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`, `--cpu-prof-name=${kind}.cpuprofile`]
     : [];
-  const server = child('servers.mjs', kind === 'relay' ? [kind, relayBundle] : [kind], profile);
+  const server = forkChild(join(here, 'servers.mjs'), kind === 'relay' ? [kind, relayBundle] : [kind], profile);
   const { port } = await server.next('ready');
-  const subscribers = child('subscribers.mjs', [kind, String(port), String(SUBSCRIBERS)]);
+  const subscribers = forkChild(join(here, 'subscribers.mjs'), [kind, String(port), String(SUBSCRIBERS)]);
   await subscribers.next('ready');
   return { kind, server, subscribers, trigger: triggerFor(kind, port) };
-}
-
-function percentile(values, p) {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? Number.NaN;
-}
-
-function summarize(phases) {
-  const sum = (list, field) => list.reduce((total, item) => total + item[field], 0);
-  const bursts = phases.filter((p) => p.shape === 'burst');
-  const pacedPhases = phases.filter((p) => p.shape === 'paced');
-  return {
-    deliveriesPerSecond: sum(bursts, 'deliveries') / (sum(bursts, 'windowMs') / 1000),
-    burstCpuPerDelivery: sum(bursts, 'cpuMicros') / sum(bursts, 'deliveries'),
-    pacedCpuPerDelivery: sum(pacedPhases, 'cpuMicros') / sum(pacedPhases, 'deliveries'),
-    cpuPerDelivery: sum(phases, 'cpuMicros') / sum(phases, 'deliveries'),
-    burstP50: percentile(
-      bursts.flatMap((p) => p.quantiles),
-      0.5,
-    ),
-    burstP99: percentile(
-      bursts.flatMap((p) => p.quantiles),
-      0.99,
-    ),
-    pacedP50: percentile(
-      pacedPhases.flatMap((p) => p.quantiles),
-      0.5,
-    ),
-    pacedP99: percentile(
-      pacedPhases.flatMap((p) => p.quantiles),
-      0.99,
-    ),
-  };
 }
 
 const began = performance.now();
@@ -241,7 +156,7 @@ const targets =
 for (const [name, met] of targets) console.log(`target ${met ? 'met' : 'MISSED'}: ${name}`);
 console.log(`total ${((performance.now() - began) / 1000).toFixed(1)} s`);
 
-stopping = true;
+markStopping();
 for (const setup of setups) {
   setup.subscribers.send({ type: 'exit' });
   setup.server.send({ type: 'exit' });
