@@ -8,14 +8,12 @@
 import { fork } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { mkdir, rm } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import { createServer } from 'node:http';
-import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
+import { bundleExports } from './workspace-bundle.mjs';
 
-const here = dirname(fileURLToPath(import.meta.url));
-const root = join(here, '..');
 const args = process.argv.slice(2);
 const option = (name, fallback) => {
   const index = args.indexOf(`--${name}`);
@@ -39,43 +37,15 @@ const now = () => performance.timeOrigin + performance.now();
 const quiet = { debug() {}, info() {}, warn() {}, error: (context, message) => console.error(message, context) };
 
 /** @inloop/* (and the demo's IPC store) bundled from their TypeScript sources: the bench measures the work tree. */
-async function buildBundle() {
-  const { build } = await import('esbuild');
-  const outDir = join(root, 'node_modules', '.cache', 'inloop-bench');
-  await mkdir(outDir, { recursive: true });
-  const outfile = join(outDir, `e2e-${process.pid}.mjs`);
-  await build({
-    stdin: {
-      contents: [
-        "export { createWorker, enqueue } from '@inloop/sqs';",
-        "export { createNotifier, createMemoryStore, createRedisStore, createTransport } from '@inloop/server';",
-        "export { createRelay } from '@inloop/relay';",
-        "export { connect } from '@inloop/client';",
-        "export { signChannelAuthorization } from '@inloop/protocol/signing';",
-        "export { createIpcStore, serveStoreOverIpc } from './examples/progress-demo/src/store-ipc.ts';",
-      ].join('\n'),
-      resolveDir: root,
-      loader: 'ts',
-    },
-    outfile,
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    conditions: ['source'],
-    logLevel: 'warning',
-    plugins: [
-      {
-        name: 'external-dependencies',
-        setup(builder) {
-          builder.onResolve({ filter: /^[^./]/ }, (args) =>
-            args.path.startsWith('@inloop/') ? undefined : { path: args.path, external: true },
-          );
-        },
-      },
-    ],
-  });
-  return outfile;
+function buildBundle() {
+  return bundleExports('e2e', [
+    "export { createWorker, enqueue } from '@inloop/sqs';",
+    "export { createNotifier, createMemoryStore, createRedisStore, createTransport } from '@inloop/server';",
+    "export { createRelay } from '@inloop/relay';",
+    "export { connect } from '@inloop/client';",
+    "export { signChannelAuthorization } from '@inloop/protocol/signing';",
+    "export { createIpcStore, serveStoreOverIpc } from './examples/progress-demo/src/store-ipc.ts';",
+  ]);
 }
 
 const REDIS_URL = 'redis://127.0.0.1:6379';

@@ -6,15 +6,15 @@
 // until the client shows at least the state the task had at that moment (ours: watchTask's view; pusher-js: the
 // cache replay or the next event). Prints p50/p99/max of both. Target: ours p99 < 2 s.
 import { fork } from 'node:child_process';
-import { mkdir, rm } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import { createServer as createNetServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
+import { bundleExports } from './workspace-bundle.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const root = join(here, '..');
 const args = process.argv.slice(2);
 const named = (name, fallback) => (args.includes(`--${name}`) ? args[args.indexOf(`--${name}`) + 1] : fallback);
 const ROLE = named('role', 'main');
@@ -29,40 +29,12 @@ const now = () => performance.timeOrigin + performance.now();
 const channelOf = (taskId) => `private-cache-task-${taskId}`;
 
 /** @inloop/relay, @inloop/client and the signing helper bundled from their sources: the bench measures the work tree. */
-async function buildBundle() {
-  const { build } = await import('esbuild');
-  const outDir = join(root, 'node_modules', '.cache', 'inloop-bench');
-  await mkdir(outDir, { recursive: true });
-  const outfile = join(outDir, `reconnect-${process.pid}.mjs`);
-  await build({
-    stdin: {
-      contents: [
-        "export { createRelay } from '@inloop/relay';",
-        "export { connect } from '@inloop/client';",
-        "export { signChannelAuthorization } from '@inloop/protocol/signing';",
-      ].join('\n'),
-      resolveDir: root,
-      loader: 'ts',
-    },
-    outfile,
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    conditions: ['source'],
-    logLevel: 'warning',
-    plugins: [
-      {
-        name: 'external-dependencies',
-        setup(builder) {
-          builder.onResolve({ filter: /^[^./]/ }, (resolved) =>
-            resolved.path.startsWith('@inloop/') ? undefined : { path: resolved.path, external: true },
-          );
-        },
-      },
-    ],
-  });
-  return outfile;
+function buildBundle() {
+  return bundleExports('reconnect', [
+    "export { createRelay } from '@inloop/relay';",
+    "export { connect } from '@inloop/client';",
+    "export { signChannelAuthorization } from '@inloop/protocol/signing';",
+  ]);
 }
 
 /** Child processes get the bundle's path as `--bundle`. */

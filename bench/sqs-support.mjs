@@ -1,11 +1,11 @@
 // Helpers of the SQS benchmark (bench/sqs.mjs): fauxqs in its own process, our packages bundled from source,
 // a queue filled with identical jobs for every contender.
 import { spawn } from 'node:child_process';
-import { mkdir, rm } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { CreateQueueCommand, GetQueueAttributesCommand, SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { build } from 'esbuild';
+import { bundleExports } from './workspace-bundle.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -48,35 +48,14 @@ export function sqsClient(endpoint) {
  * packages/sqs/test-artifacts (git-ignored), where their own dependencies resolve from node_modules.
  */
 export async function bundleInloop() {
-  const outDir = join(root, 'packages', 'sqs', 'test-artifacts');
-  await mkdir(outDir, { recursive: true });
-  const file = join(outDir, `bench-inloop-${process.pid}.mjs`);
-  await build({
-    stdin: {
-      contents:
-        "export { createWorker } from '@inloop/sqs';\n" +
-        "export { createNotifier, createMemoryTransport, createMemoryStore } from '@inloop/server';\n",
-      resolveDir: root,
-      loader: 'js',
-    },
-    outfile: file,
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    conditions: ['source'],
-    logLevel: 'silent',
-    plugins: [
-      {
-        name: 'external-dependencies',
-        setup(builder) {
-          builder.onResolve({ filter: /^[^./]/ }, (args) =>
-            args.path.startsWith('@inloop/') ? undefined : { path: args.path, external: true },
-          );
-        },
-      },
+  const file = await bundleExports(
+    'bench-inloop',
+    [
+      "export { createWorker } from '@inloop/sqs';",
+      "export { createNotifier, createMemoryTransport, createMemoryStore } from '@inloop/server';",
     ],
-  });
+    join(root, 'packages', 'sqs', 'test-artifacts'),
+  );
   return { file, remove: () => rm(file, { force: true }) };
 }
 

@@ -4,10 +4,10 @@ import { mkdirSync, renameSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import { BENCH_CACHE_DIR, bundleOptions } from '../workspace-bundle.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-/** Inside node_modules so that the bundle's bare imports (fastify, ws, ...) resolve from the root. */
-export const RELAY_BUNDLE = join(root, 'node_modules', '.cache', 'inloop-bench', 'relay.mjs');
+export const RELAY_BUNDLE = join(BENCH_CACHE_DIR, 'relay.mjs');
 
 export async function buildRelayBundle() {
   mkdirSync(dirname(RELAY_BUNDLE), { recursive: true });
@@ -16,23 +16,8 @@ export async function buildRelayBundle() {
   await build({
     entryPoints: [join(root, 'packages', 'relay', 'src', 'index.ts')],
     outfile: building,
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
+    ...bundleOptions,
     sourcemap: 'inline',
-    conditions: ['source'],
-    logLevel: 'warning',
-    plugins: [
-      {
-        name: 'only-inloop-inline',
-        setup(builder) {
-          builder.onResolve({ filter: /^[^./]/ }, (args) =>
-            args.path.startsWith('@inloop/') ? undefined : { path: args.path, external: true },
-          );
-        },
-      },
-    ],
   });
   renameSync(building, RELAY_BUNDLE);
   return RELAY_BUNDLE;
