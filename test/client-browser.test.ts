@@ -1,10 +1,9 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { build } from 'esbuild';
 import { type Browser, chromium, type Page, type WebSocketRoute } from 'playwright-core';
 import type PusherServer from 'pusher';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { assertNoZod, browserBuildOptions } from '../packages/client/scripts/browser-build.mjs';
+import { BROWSER_BUNDLES, buildBrowserBundle } from '../packages/client/scripts/browser-build.mjs';
 import {
   APP,
   type AppServer,
@@ -33,17 +32,28 @@ let browser: Browser;
 let pageServer: Server;
 let pageOrigin: string;
 let page: Page | undefined;
+/** Requests for the HTTP fallback's script since the test began. */
+let fallbackScriptRequests = 0;
+const CORE_SCRIPT = `/${BROWSER_BUNDLES.iife.file}`;
+const FALLBACK_SCRIPT = `/${BROWSER_BUNDLES.http.file}`;
 
-/** Serves the IIFE bundle (built now from source, as `npm run build` would) and an empty page. */
+/**
+ * Serves the core IIFE bundle and the HTTP fallback it loads on demand (built now from source, as
+ * `npm run build` would), and an empty page that includes only the core.
+ */
 async function startPageServer(): Promise<void> {
-  const result = await build(browserBuildOptions('iife'));
-  const bundle = result.outputFiles?.[0]?.text ?? '';
-  assertNoZod(bundle, 'inloop-client.iife.js');
+  const [[core], [fallback]] = await Promise.all([buildBrowserBundle('iife'), buildBrowserBundle('http')]);
+  const scripts = new Map([
+    [CORE_SCRIPT, core?.text],
+    [FALLBACK_SCRIPT, fallback?.text],
+  ]);
   pageServer = createServer((request, response) => {
-    if (request.url === '/inloop-client.iife.js') {
-      response.writeHead(200, { 'content-type': 'text/javascript' }).end(bundle);
+    const script = scripts.get(request.url ?? '');
+    if (request.url === FALLBACK_SCRIPT) fallbackScriptRequests++;
+    if (script) {
+      response.writeHead(200, { 'content-type': 'text/javascript' }).end(script);
     } else {
-      const html = '<!doctype html><title>inloop</title><script src="/inloop-client.iife.js"></script>';
+      const html = `<!doctype html><title>inloop</title><script src="${CORE_SCRIPT}"></script>`;
       response.writeHead(200, { 'content-type': 'text/html' }).end(html);
     }
   });
@@ -61,6 +71,7 @@ beforeAll(async () => {
 afterEach(async () => {
   await page?.context().close();
   page = undefined;
+  fallbackScriptRequests = 0;
 });
 afterAll(async () => {
   await browser?.close();
@@ -173,9 +184,11 @@ describe('@inloop/client bundle in Chromium', () => {
     await publishTask(server, app, taskEvent(task, 2, { state: 'succeeded', result: { file: 'a.csv' } }));
     await waitForView(target, { state: 'succeeded', percent: 100 });
     expect(await lastView(target)).toMatchObject({ result: { file: 'a.csv' } });
+    // A page whose websocket works never downloads the HTTP fallback.
+    expect(fallbackScriptRequests).toBe(0);
   }, 60_000);
 
-  it('completes over the HTTP fallback when websockets are refused', async () => {
+  it('loads the HTTP fallback and completes over it when websockets are refused', async () => {
     const task = 'browser-fallback';
     let refused = 0;
     const target = await watchInPage(task, {
@@ -188,6 +201,7 @@ describe('@inloop/client bundle in Chromium', () => {
     await subscribedInPage(target, task);
     expect(refused).toBeGreaterThan(0);
     expect(await transportOf(target)).toBe('xhr_streaming');
+    expect(fallbackScriptRequests).toBe(1);
     await publishTask(server, app, taskEvent(task, 1, { progress: { done: 1, percent: 50 } }));
     await waitForView(target, { seq: 1, percent: 50 });
     const error = { code: 'E_INPUT', message: 'bad input', retryable: false };

@@ -41,11 +41,10 @@ export async function bundleDemoEntry(name: 'worker-main' | 'relay-main'): Promi
 /** The client's full browser bundle (IIFE exposing `Inloop`, adapters included), as the demo serves it, built in memory from the client's sources. */
 export async function clientIifeBundle(): Promise<string> {
   const script = join(repoRoot, 'packages', 'client', 'scripts', 'browser-build.mjs');
-  const { browserBuildOptions } = (await import(pathToFileURL(script).href)) as {
-    browserBuildOptions(format: string, outfile?: string, entry?: string): Parameters<typeof build>[0];
+  const { buildBrowserBundle } = (await import(pathToFileURL(script).href)) as {
+    buildBrowserBundle(name: 'full'): Promise<Array<{ path: string; text: string }>>;
   };
-  const result = await build({ ...browserBuildOptions('iife', undefined, 'browser-full'), write: false });
-  const file = result.outputFiles?.[0];
+  const [file] = await buildBrowserBundle('full');
   if (!file) throw new Error('esbuild produced no client bundle');
   return file.text;
 }

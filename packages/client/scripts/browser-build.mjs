@@ -1,9 +1,22 @@
-// esbuild settings of the browser bundle, shared by bundle.mjs, the size benchmark and the browser test.
+// esbuild settings of the browser bundles, shared by bundle.mjs, the size benchmark and the browser tests.
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
 
 const packageDir = join(dirname(fileURLToPath(import.meta.url)), '..');
 const protocolSrc = join(packageDir, '..', 'protocol', 'src');
+
+/**
+ * The browser bundles, by name. `iife` is the core (the global `Inloop`, the size the benchmark measures): it
+ * loads `http` with a script tag the first time a websocket cannot be used. `esm` is split the same way by its
+ * dynamic import. `full` carries everything at once: the HTTP fallback, presence, sign-in and the adapters.
+ */
+export const BROWSER_BUNDLES = {
+  esm: { entry: 'index', format: 'esm', file: 'browser/inloop-client.min.js' },
+  iife: { entry: 'browser', format: 'iife', file: 'inloop-client.iife.js' },
+  http: { entry: 'browser-http-fallback', format: 'iife', file: 'inloop-client.http.iife.js' },
+  full: { entry: 'browser-full', format: 'iife', file: 'inloop-client.full.iife.js' },
+};
 
 /**
  * The client imports `@inloop/protocol`, whose index also exports the zod schemas. In the browser
@@ -12,9 +25,9 @@ const protocolSrc = join(packageDir, '..', 'protocol', 'src');
 const ZOD_FREE_PROTOCOL = ['task-state', 'task-reducer', 'channels', 'frames', 'errors'];
 const zodFreeProtocol = {
   name: 'inloop-zod-free-protocol',
-  setup(build) {
-    build.onResolve({ filter: /^@inloop\/protocol$/ }, () => ({ path: 'protocol-browser', namespace: 'inloop' }));
-    build.onLoad({ filter: /^protocol-browser$/, namespace: 'inloop' }, () => ({
+  setup(builder) {
+    builder.onResolve({ filter: /^@inloop\/protocol$/ }, () => ({ path: 'protocol-browser', namespace: 'inloop' }));
+    builder.onLoad({ filter: /^protocol-browser$/, namespace: 'inloop' }, () => ({
       contents: ZOD_FREE_PROTOCOL.map(
         (name) => `export * from ${JSON.stringify(join(protocolSrc, `${name}.ts`))};`,
       ).join('\n'),
@@ -24,25 +37,52 @@ const zodFreeProtocol = {
   },
 };
 
-/**
- * `entry`: the client alone (the size the benchmark measures: `index` as ESM, `browser` as the IIFE that
- * sets the global `Inloop`), or `browser-full` (IIFE with presence and the adapters).
- */
-export function browserBuildOptions(format, outfile, entry = format === 'iife' ? 'browser' : 'index') {
+/** The core IIFE cannot split a dynamic import, so it loads the HTTP fallback with a script tag instead. */
+const scriptTagFallbackLoader = {
+  name: 'inloop-script-tag-fallback-loader',
+  setup(builder) {
+    builder.onResolve({ filter: /\/load-http-fallback\.js$/ }, (args) => ({
+      path: join(args.resolveDir, 'load-http-fallback.script.ts'),
+    }));
+  },
+};
+
+/** esbuild options of one bundle of BROWSER_BUNDLES; written under `dist/` when `write`, else kept in memory. */
+export function browserBuildOptions(name, { write = false } = {}) {
+  const bundle = BROWSER_BUNDLES[name];
+  if (!bundle) throw new Error(`unknown browser bundle "${name}": one of ${Object.keys(BROWSER_BUNDLES).join(', ')}`);
+  const outfile = join(packageDir, 'dist', bundle.file);
+  const split = bundle.format === 'esm';
   return {
-    entryPoints: [join(packageDir, 'src', `${entry}.ts`)],
+    entryPoints: { [split ? 'inloop-client.min' : bundle.entry]: join(packageDir, 'src', `${bundle.entry}.ts`) },
     bundle: true,
     minify: true,
     target: ['es2022'],
     platform: 'browser',
     legalComments: 'none',
     logLevel: 'warning',
-    plugins: [zodFreeProtocol],
+    plugins: name === 'iife' ? [zodFreeProtocol, scriptTagFallbackLoader] : [zodFreeProtocol],
     // Class fields as constructor assignments: no separate field declarations in the output.
     tsconfigRaw: { compilerOptions: { useDefineForClassFields: false } },
-    format,
-    ...(outfile ? { outfile } : { write: false }),
+    format: bundle.format,
+    write,
+    ...(split ? { splitting: true, outdir: dirname(outfile), chunkNames: 'inloop-client.[name]-[hash]' } : { outfile }),
   };
+}
+
+/**
+ * Builds one bundle in memory: its output files (`entry` first, then chunks), each with its path relative to
+ * `dist/`, and throws if any of them carries zod.
+ */
+export async function buildBrowserBundle(name) {
+  const result = await build(browserBuildOptions(name));
+  const distDir = join(packageDir, 'dist');
+  const files = result.outputFiles
+    .filter((file) => file.path.endsWith('.js'))
+    .map((file) => ({ path: file.path.slice(distDir.length + 1), text: file.text }));
+  files.sort((a, b) => Number(b.path === BROWSER_BUNDLES[name].file) - Number(a.path === BROWSER_BUNDLES[name].file));
+  for (const file of files) assertNoZod(file.text, file.path);
+  return files;
 }
 
 /** Throws when a bundle carries zod (a sign the protocol import leaked its schemas). */

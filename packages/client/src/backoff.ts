@@ -15,30 +15,32 @@ export interface BackoffOptions {
  * Spreads a crowd of reconnecting clients over the whole window instead of letting them retry in waves.
  */
 export class Backoff {
-  private attempt = 0;
+  #attempt = 0;
+  readonly #options: BackoffOptions;
+  readonly #random: () => number;
 
-  constructor(
-    private readonly options: BackoffOptions = {},
-    private readonly random: () => number = Math.random,
-  ) {}
+  constructor(options: BackoffOptions = {}, random: () => number = Math.random) {
+    this.#options = options;
+    this.#random = random;
+  }
 
   /** The ceiling of the next delay, before jitter. */
   ceiling(): number {
-    const { initialMs = 250, maxMs = 30_000, multiplier = 2, quickAttempts = 0, quickMs = initialMs } = this.options;
-    const quick = this.attempt < quickAttempts;
+    const { initialMs = 250, maxMs = 30_000, multiplier = 2, quickAttempts = 0, quickMs = initialMs } = this.#options;
+    const quick = this.#attempt < quickAttempts;
     const grown = quick
-      ? initialMs * multiplier ** this.attempt
-      : quickMs * multiplier ** (this.attempt - quickAttempts);
+      ? initialMs * multiplier ** this.#attempt
+      : quickMs * multiplier ** (this.#attempt - quickAttempts);
     return Math.min(maxMs, grown, quick ? quickMs : Infinity);
   }
 
   next(): number {
-    const delay = this.random() * this.ceiling();
-    this.attempt++;
+    const delay = this.#random() * this.ceiling();
+    this.#attempt++;
     return Math.floor(delay);
   }
 
   reset(): void {
-    this.attempt = 0;
+    this.#attempt = 0;
   }
 }

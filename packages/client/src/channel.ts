@@ -1,4 +1,4 @@
-import { type ChannelInfo, clientFrames, type PresenceData, type ServerFrame } from '@inloop/protocol';
+import { type ChannelInfo, encodeClientFrame, type PresenceData, type ServerFrame } from '@inloop/protocol';
 import type { ChannelAuth } from './auth.js';
 import { Emitter } from './emitter.js';
 import { ClientErrorCode, InloopClientError } from './errors.js';
@@ -37,14 +37,16 @@ export class Channel extends Emitter<Record<string, [unknown, EventMeta]>> {
   readonly members: PresenceMembers | null;
   state: SubscriptionState = 'unsubscribed';
   /** Bumped on each subscribe so a slow authorization for an old socket is ignored. */
-  private generation = 0;
-  private wanted = true;
+  #generation = 0;
+  #wanted = true;
+  readonly #link: ChannelLink;
 
   constructor(
     readonly name: string,
-    private readonly link: ChannelLink,
+    link: ChannelLink,
   ) {
     super();
+    this.#link = link;
     this.info = channelInfo(name);
     if (this.info.kind === 'private-encrypted') {
       throw new InloopClientError(
@@ -70,8 +72,7 @@ export class Channel extends Emitter<Record<string, [unknown, EventMeta]>> {
   }
 
   unbind(event?: string, callback?: EventCallback): void {
-    if (event === undefined) this.listeners.clear();
-    else this.off(event, callback);
+    this.off(event, callback);
   }
 
   /** Sends a client event (`client-…`) on a private or presence channel; false when not subscribed. */
@@ -79,45 +80,48 @@ export class Channel extends Emitter<Record<string, [unknown, EventMeta]>> {
     if (!event.startsWith('client-')) {
       throw new InloopClientError(ClientErrorCode.ConfigInvalid, `client events start with "client-", not "${event}"`);
     }
-    return this.subscribed && this.link.send(clientFrames.clientEvent(this.name, event, data));
+    return this.subscribed && this.#link.send(encodeClientFrame(event, data, this.name));
   }
 
   /** @internal Subscribes on the current socket (called on every connect and reconnect). */
   async subscribe(): Promise<void> {
-    this.wanted = true;
-    const socketId = this.link.socketId();
+    this.#wanted = true;
+    const socketId = this.#link.socketId();
     if (!socketId) return;
-    const generation = ++this.generation;
+    const generation = ++this.#generation;
     this.state = 'pending';
     const data: { channel: string; auth?: string; channel_data?: string } = { channel: this.name };
     if (this.info.requiresAuth && this.info.kind !== 'server-to-user') {
       try {
-        Object.assign(data, await this.link.authorize(this.name, socketId));
+        Object.assign(data, await this.#link.authorize(this.name, socketId));
       } catch (error) {
-        if (generation !== this.generation) return;
+        if (generation !== this.#generation) return;
         this.state = 'failed';
         const status = (error as InloopClientError).status ?? 0;
         this.emit('pusher:subscription_error', { type: 'AuthError', error: (error as Error).message, status });
         return;
       }
-      if (generation !== this.generation || socketId !== this.link.socketId()) return;
+      if (generation !== this.#generation || socketId !== this.#link.socketId()) return;
     }
     this.members?.setMe(data.channel_data);
-    this.link.send(clientFrames.subscribe({ channel: this.name, auth: data.auth, channel_data: data.channel_data }));
+    this.#link.send(
+      encodeClientFrame('pusher:subscribe', { channel: this.name, auth: data.auth, channel_data: data.channel_data }),
+    );
   }
 
   /** @internal */
   unsubscribe(): void {
-    this.wanted = false;
-    this.generation++;
-    if (this.state === 'subscribed' || this.state === 'pending') this.link.send(clientFrames.unsubscribe(this.name));
+    this.#wanted = false;
+    this.#generation++;
+    if (this.state === 'subscribed' || this.state === 'pending')
+      this.#link.send(encodeClientFrame('pusher:unsubscribe', { channel: this.name }));
     this.state = 'unsubscribed';
   }
 
   /** @internal The socket is gone; the subscription is renewed on the next connect. */
   disconnected(): void {
-    this.generation++;
-    if (this.wanted) this.state = 'unsubscribed';
+    this.#generation++;
+    if (this.#wanted) this.state = 'unsubscribed';
   }
 
   /** @internal */

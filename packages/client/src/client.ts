@@ -22,11 +22,11 @@ export class InloopClient {
   readonly options: ResolvedOptions;
   /** @internal What channels use to reach the connection. */
   readonly link: ChannelLink;
-  private readonly channels = new Map<string, Channel>();
+  readonly #channels = new Map<string, Channel>();
   /** Channels opened only by watchTask, with their number of watchers. */
-  private readonly watchRefs = new Map<string, number>();
-  private readonly watchSettings: WatchSettings;
-  private stopGapListener: (() => void) | undefined;
+  readonly #watchRefs = new Map<string, number>();
+  readonly #watchSettings: WatchSettings;
+  #stopGapListener: (() => void) | undefined;
 
   constructor(options: ConnectOptions, factories: Record<TransportName, TransportFactory> = transportFactories) {
     const resolved = resolveOptions(options);
@@ -40,7 +40,7 @@ export class InloopClient {
       Members: resolved.presence,
     };
     const { statusUrl, stallAfterMs, pollBackoff, taskChannelPrefix, environmentEvents } = resolved;
-    this.watchSettings = {
+    this.#watchSettings = {
       stallAfterMs,
       pollBackoff,
       channelPrefix: taskChannelPrefix,
@@ -49,15 +49,15 @@ export class InloopClient {
     };
 
     connection.on('connected', () => {
-      for (const channel of this.channels.values()) void channel.subscribe();
+      for (const channel of this.#channels.values()) void channel.subscribe();
     });
     connection.on('state_change', ({ current }) => {
       if (current === 'connected') return;
-      for (const channel of this.channels.values()) channel.disconnected();
+      for (const channel of this.#channels.values()) channel.disconnected();
     });
     connection.on('message', (frame) => {
       const name = (frame as { channel?: string }).channel;
-      if (name) this.channels.get(name)?.handle(frame);
+      if (name) this.#channels.get(name)?.handle(frame);
     });
   }
 
@@ -70,45 +70,47 @@ export class InloopClient {
   }
 
   connect(): void {
-    this.stopGapListener ??= onGapClosed(this.watchSettings.environmentEvents, () => this.connection.check());
+    this.#stopGapListener ??= onGapClosed(this.#watchSettings.environmentEvents, () => this.connection.check());
     this.connection.connect();
   }
 
   disconnect(): void {
-    this.stopGapListener?.();
-    this.stopGapListener = undefined;
+    this.#stopGapListener?.();
+    this.#stopGapListener = undefined;
     this.connection.disconnect();
   }
 
   /** Subscribes (or returns the existing subscription); renewed after every reconnect. */
   subscribe(name: string): Channel {
-    this.watchRefs.delete(name);
-    let channel = this.channels.get(name);
+    this.#watchRefs.delete(name);
+    let channel = this.#channels.get(name);
     if (!channel) {
       channel = new Channel(name, this.link);
-      this.channels.set(name, channel);
+      this.#channels.set(name, channel);
       if (this.connection.state === 'connected') void channel.subscribe();
     }
     return channel;
   }
 
   unsubscribe(name: string): void {
-    this.channels.get(name)?.unsubscribe();
-    this.channels.delete(name);
-    this.watchRefs.delete(name);
+    this.#channels.get(name)?.unsubscribe();
+    this.#channels.delete(name);
+    this.#watchRefs.delete(name);
   }
 
   channel(name: string): Channel | undefined {
-    return this.channels.get(name);
+    return this.#channels.get(name);
   }
 
   allChannels(): Channel[] {
-    return [...this.channels.values()];
+    return [...this.#channels.values()];
   }
 
   /** Follows a task; `onChange` gets its view each time it moves forward. Returns a function that stops. */
   watchTask(taskId: string, onChange: TaskChangeCallback, options?: WatchTaskOptions): () => void {
-    const { connection, channels, watchRefs } = this;
+    const { connection } = this;
+    const channels = this.#channels;
+    const watchRefs = this.#watchRefs;
     /** Subscribing a cache channel again makes the server replay its last event. */
     const refresh = (channel: Channel) => {
       channel.unsubscribe();
@@ -145,7 +147,7 @@ export class InloopClient {
         if (channel?.subscribed && channel.info.cache) refresh(channel);
       },
     };
-    return watchTaskOn(feed, taskId, onChange, this.watchSettings, options);
+    return watchTaskOn(feed, taskId, onChange, this.#watchSettings, options);
   }
 }
 

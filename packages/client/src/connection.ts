@@ -1,4 +1,4 @@
-import { clientFrames, closeAction, type ServerFrame } from '@inloop/protocol';
+import { closeAction, encodeClientFrame, type ServerFrame } from '@inloop/protocol';
 import { Backoff } from './backoff.js';
 import { Emitter } from './emitter.js';
 import { decodeFrame } from './frame.js';
@@ -97,7 +97,7 @@ export class Connection extends Emitter<ConnectionEvents> {
     const checkNow = (pongTimeoutMs: number) => {
       if (!idleMs || pongTimer) return;
       clearTimeout(idleTimer);
-      current?.transport.send(clientFrames.ping());
+      current?.transport.send(encodeClientFrame('pusher:ping'));
       pongTimer = setTimeout(() => {
         const dead = current;
         if (!dead) return;
@@ -161,7 +161,7 @@ export class Connection extends Emitter<ConnectionEvents> {
           attempt.errorCode = typeof data.code === 'number' ? data.code : null;
           return this.emit('error', { code: attempt.errorCode, message: String(data.message ?? 'server error') });
         case 'pusher:ping':
-          return attempt.transport.send(clientFrames.pong());
+          return attempt.transport.send(encodeClientFrame('pusher:pong'));
         case 'pusher:pong':
           return;
         default:

@@ -6,7 +6,6 @@ export const ClientErrorCode = {
   AuthFailed: 'INLOOP_AUTH_FAILED',
   ChannelUnsupported: 'INLOOP_CHANNEL_UNSUPPORTED',
   StatusFailed: 'INLOOP_STATUS_FAILED',
-  ConnectionFailed: 'INLOOP_CONNECTION_FAILED',
 } as const;
 export type ClientErrorCode = (typeof ClientErrorCode)[keyof typeof ClientErrorCode];
 

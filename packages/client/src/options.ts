@@ -62,6 +62,11 @@ export interface ConnectOptions {
   /** Injected fetch. Default `globalThis.fetch`. */
   fetch?: FetchLike;
   /**
+   * IIFE build only: URL of `inloop-client.http.iife.js`, loaded the first time a websocket cannot be used.
+   * Default: the same directory as the client's script.
+   */
+  httpFallbackUrl?: string;
+  /**
    * Member lists of presence channels: pass `PresenceMembers` from `@inloop/client/presence` (kept out of
    * the main bundle); without it presence channels work but `channel.members` is null.
    */

@@ -45,6 +45,8 @@ export type FetchLike = typeof fetch;
 export interface TransportEnvironment {
   WebSocket?: WebSocketConstructor;
   fetch?: FetchLike;
+  /** IIFE build: where to load `inloop-client.http.iife.js` from (default: next to the client's script). */
+  httpFallbackUrl?: string;
 }
 
 export interface TransportEndpoints {

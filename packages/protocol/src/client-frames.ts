@@ -99,13 +99,16 @@ export function parseClientFrame(raw: string, options: ParseOptions = {}): Parse
   }
 }
 
-/** Frames a client sends, encoded as pusher-js encodes them (`data` as an object). */
+/** One frame a client sends, encoded as pusher-js encodes it (`data` as an object; `channel` on client events). */
+export const encodeClientFrame = (event: string, data: unknown = {}, channel?: string): string =>
+  JSON.stringify({ event, channel, data });
+
+/** The frames a client sends, by name. */
 export const clientFrames = {
-  subscribe: (data: SubscribeData) => JSON.stringify({ event: 'pusher:subscribe', data }),
-  unsubscribe: (channel: string) => JSON.stringify({ event: 'pusher:unsubscribe', data: { channel } }),
-  signin: (auth: string, userData: string) =>
-    JSON.stringify({ event: 'pusher:signin', data: { auth, user_data: userData } }),
-  ping: () => JSON.stringify({ event: 'pusher:ping', data: {} }),
-  pong: () => JSON.stringify({ event: 'pusher:pong', data: {} }),
-  clientEvent: (channel: string, event: string, data: unknown) => JSON.stringify({ event, channel, data }),
+  subscribe: (data: SubscribeData) => encodeClientFrame('pusher:subscribe', data),
+  unsubscribe: (channel: string) => encodeClientFrame('pusher:unsubscribe', { channel }),
+  signin: (auth: string, userData: string) => encodeClientFrame('pusher:signin', { auth, user_data: userData }),
+  ping: () => encodeClientFrame('pusher:ping'),
+  pong: () => encodeClientFrame('pusher:pong'),
+  clientEvent: (channel: string, event: string, data: unknown) => encodeClientFrame(event, data, channel),
 };

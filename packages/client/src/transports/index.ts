@@ -1,10 +1,10 @@
 import type { TransportFactory, TransportName } from '../transport.js';
+import { lazyTransport } from './lazy.js';
+import { loadHttpFallback } from './load-http-fallback.js';
 import { createWebSocketTransport } from './websocket.js';
-import { createXhrPollingTransport } from './xhr-polling.js';
-import { createXhrStreamingTransport } from './xhr-streaming.js';
 
 export const transportFactories: Record<TransportName, TransportFactory> = {
   ws: createWebSocketTransport,
-  xhr_streaming: createXhrStreamingTransport,
-  xhr_polling: createXhrPollingTransport,
+  xhr_streaming: lazyTransport('xhr_streaming', loadHttpFallback),
+  xhr_polling: lazyTransport('xhr_polling', loadHttpFallback),
 };
