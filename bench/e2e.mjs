@@ -13,6 +13,7 @@ import { createServer } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { bundleExports } from './workspace-bundle.mjs';
+import { deleteRedisKeys, REDIS_URL } from './redis-keys.mjs';
 
 const args = process.argv.slice(2);
 const option = (name, fallback) => {
@@ -48,21 +49,7 @@ function buildBundle() {
   ]);
 }
 
-const REDIS_URL = 'redis://127.0.0.1:6379';
 const redisStore = (bundle, prefix) => bundle.createRedisStore({ url: REDIS_URL, prefix });
-
-/** Deletes the benchmark's keys (finished tasks would otherwise stay a day). */
-async function deleteRedisKeys(prefix) {
-  const { Redis } = await import('ioredis');
-  const redis = new Redis(REDIS_URL);
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500);
-    if (keys.length > 0) await redis.del(...keys);
-    cursor = next;
-  } while (cursor !== '0');
-  await redis.quit();
-}
 
 const loadBundle = () => import(childEnv.INLOOP_BENCH_BUNDLE);
 

@@ -13,6 +13,7 @@ import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { bundleExports } from './workspace-bundle.mjs';
+import { deleteRedisKeys, REDIS_URL } from './redis-keys.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const args = process.argv.slice(2);
@@ -24,7 +25,6 @@ const EVENT_MS = Number(named('event-ms', 1000));
 const TARGET_P99_MS = 2000;
 const SETTLE_TIMEOUT_MS = 30_000;
 const APP = { id: 'bench-reconnect', key: 'bench-reconnect-key', secret: 'bench-reconnect-secret' };
-const REDIS_URL = 'redis://127.0.0.1:6379';
 const now = () => performance.timeOrigin + performance.now();
 const channelOf = (taskId) => `private-cache-task-${taskId}`;
 
@@ -262,19 +262,6 @@ function startPublisher(relayPort, taskIds, truth, PusherServer) {
     }
   }, tickMs);
   return { stop: () => clearInterval(timer), failures: () => failures };
-}
-
-/** Deletes the benchmark's Redis keys. */
-async function deleteRedisKeys(prefix) {
-  const { Redis } = await import('ioredis');
-  const redis = new Redis(REDIS_URL);
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500);
-    if (keys.length > 0) await redis.del(...keys);
-    cursor = next;
-  } while (cursor !== '0');
-  await redis.quit();
 }
 
 function percentile(sorted, p) {
