@@ -1,7 +1,7 @@
 import Echo from 'laravel-echo';
 import Pusher from 'pusher-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RunningRelay, startRelay } from './helpers.js';
+import { pusherClient, type RunningRelay, startRelay } from './helpers.js';
 
 let running: RunningRelay;
 let echo: Echo<'pusher'>;
@@ -69,26 +69,7 @@ describe('laravel-echo with the pusher connector', () => {
     });
     expect(await here).toEqual([{}]);
 
-    const other = new Pusher(running.relay.config.apps[0]!.key, {
-      cluster: 'x',
-      wsHost: '127.0.0.1',
-      wsPort: running.port,
-      forceTLS: false,
-      enabledTransports: ['ws'],
-      disableStats: true,
-      channelAuthorization: {
-        endpoint: '/unused',
-        transport: 'ajax',
-        customHandler: ({ socketId, channelName }, callback) =>
-          callback(
-            null,
-            running.server.authorizeChannel(socketId, channelName, {
-              user_id: 'other',
-              user_info: { name: 'Other' },
-            }) as never,
-          ),
-      },
-    });
+    const other = pusherClient(running, { presence: { user_id: 'other', user_info: { name: 'Other' } } });
     other.subscribe('presence-room.1');
     await expect.poll(() => joined, { timeout: 20_000 }).toEqual(['Other']);
     other.disconnect();
