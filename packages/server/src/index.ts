@@ -25,12 +25,14 @@ export type {
   UserData,
 } from './transports/transport.js';
 export { createTransport, isTransport } from './transports/create-transport.js';
-export type { TransportInput, TransportSpec } from './transports/create-transport.js';
+export type { TransportInput, TransportList, TransportSpec } from './transports/create-transport.js';
 export { createMemoryTransport } from './transports/memory.js';
 export type { MemoryListener, MemoryMessage, MemoryTransport } from './transports/memory.js';
 export { createLogTransport } from './transports/log.js';
 export { createNullTransport } from './transports/null.js';
 export { createFanOutTransport } from './transports/fan-out.js';
+export { createFailoverTransport, DEFAULT_FAILOVER_COOL_DOWN_MS } from './transports/failover.js';
+export type { FailoverOptions } from './transports/failover.js';
 
 export { parseTransportConfig } from './config/parse-config.js';
 export {

@@ -46,7 +46,8 @@ export const DEFAULT_THROTTLE_MS = 250;
 
 /**
  * Creates a notifier from a transport URL (`pusher://…`, `ably://…`, `relay://…`, `memory://`, `log://`,
- * `null://`), a config object, a Transport, or a list of them (fan-out). Defaults to `INLOOP_URL`.
+ * `null://`), a config object, a Transport, or several: a list fans out to all, `{ failover: [...] }` uses
+ * one at a time. Defaults to `INLOOP_URL`.
  */
 export function createNotifier(config?: TransportInput, options: NotifierOptions = {}): Notifier {
   const logger = options.logger ?? consoleLogger;

@@ -1,4 +1,5 @@
 import { parseTransportConfig } from '../config/parse-config.js';
+import { parseTransportList, type TransportListConfig } from '../config/parse-transport-list.js';
 import {
   ABLY_MAX_PAYLOAD_BYTES,
   PUSHER_MAX_PAYLOAD_BYTES,
@@ -13,6 +14,7 @@ import { DEFAULT_RETRY_POLICY, type RetryHooks, type RetryPolicy } from '../deli
 import { ConfigError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { createAblyDriver } from './ably.js';
+import { createFailoverTransport } from './failover.js';
 import { createFanOutTransport } from './fan-out.js';
 import type { ModuleImporter } from './load-provider.js';
 import { createLogTransport } from './log.js';
@@ -21,9 +23,14 @@ import { createNullTransport } from './null.js';
 import { createPusherDriver } from './pusher.js';
 import type { Transport } from './transport.js';
 
-/** A URL string, a config object or a ready Transport; a list of them fans out to all. */
+/** A URL string, a config object or a ready Transport. */
 export type TransportSpec = string | TransportConfigInput | Transport;
-export type TransportInput = TransportSpec | TransportSpec[];
+/** Several transports: all at once (`fanOut`), or one at a time in order (`failover`); lists may nest. */
+export type TransportList =
+  | { fanOut: (TransportSpec | TransportList)[] }
+  | { failover: (TransportSpec | TransportList)[]; coolDownMs?: number | string };
+/** One transport, or several: a plain array fans out to all, like `{ fanOut: [...] }`. */
+export type TransportInput = TransportSpec | TransportSpec[] | TransportList;
 
 export interface TransportFactoryOptions {
   logger: Logger;
@@ -33,6 +40,8 @@ export interface TransportFactoryOptions {
   retryHooks?: RetryHooks;
   /** For tests: replaces how provider libraries are imported. */
   importer?: ModuleImporter;
+  /** For tests: the clock failover cool-downs are measured on. */
+  now?: () => number;
 }
 
 const DEFAULT_TIMEOUT_MS = 10_000;
@@ -47,13 +56,27 @@ export function isTransport(value: unknown): value is Transport {
 }
 
 export function createTransport(input: TransportInput, options: TransportFactoryOptions): Transport {
-  if (Array.isArray(input)) {
-    if (input.length === 0) throw new ConfigError(['a transport list cannot be empty — e.g. [pusherUrl, relayUrl]']);
-    const transports = input.map((spec) => createTransport(spec, options));
-    return transports.length === 1 ? transports[0]! : createFanOutTransport(transports, options.logger);
-  }
   if (isTransport(input)) return input;
+  const list = parseTransportList(input);
+  if (list) return transportFromList(list, options);
   return transportFromConfig(parseTransportConfig(input), options);
+}
+
+function transportFromList(list: TransportListConfig, options: TransportFactoryOptions): Transport {
+  const issues: string[] = [];
+  const transports = list.entries.flatMap((entry, index) => {
+    try {
+      return [createTransport(entry as TransportInput, options)];
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+      issues.push(...error.issues.map((issue) => `${list.label}[${index}]: ${issue}`));
+      return [];
+    }
+  });
+  if (issues.length > 0) throw new ConfigError(issues);
+  if (transports.length === 1) return transports[0]!;
+  if (list.mode === 'fanOut') return createFanOutTransport(transports, options.logger);
+  return createFailoverTransport(transports, { logger: options.logger, coolDownMs: list.coolDownMs, now: options.now });
 }
 
 function transportFromConfig(config: TransportConfig, options: TransportFactoryOptions): Transport {

@@ -37,7 +37,7 @@ export interface TokenRequestParams {
 
 /** Carries events to browsers; one implementation per provider. */
 export interface Transport {
-  /** `pusher`, `ably`, `relay`, `memory`, `log`, `null`, or `fan-out`. */
+  /** `pusher`, `ably`, `relay`, `memory`, `log`, `null`, `fan-out` or `failover`. */
   readonly kind: string;
   trigger(channels: string | string[], event: string, data: unknown, options?: TriggerOptions): Promise<void>;
   triggerBatch(events: BatchEvent[]): Promise<void>;
