@@ -1,15 +1,21 @@
-// `npm run bench -- sqs [--jobs 5000] [--rounds 1]`
-// 5,000 jobs on fauxqs with handlers of a random 0–50 ms, 20 in flight, processed once by @inloop/sqs's worker and
-// once by sqs-consumer (two consumers of batchSize 10: its way to 20 in flight) in the same run; then ours with
-// 10 progress() calls per job through the memory transport, against ours with the same job shape and no reports.
+// `npm run bench -- sqs [--jobs 5000] [--rounds 3] [--pairs 12] [--pair-jobs 1500]`
+// Part 1: 5,000 jobs on fauxqs with handlers of a random 0–50 ms, 20 in flight, processed by @inloop/sqs's worker and
+// by sqs-consumer (two consumers of batchSize 10: its way to 20 in flight), `--rounds` times, the order alternating.
+// Part 2: what 10 progress() calls per job through the memory transport cost: `--pairs` paired runs of `--pair-jobs`
+// jobs, ours with reports against ours with the same job shape and none, in ABBA order; judged on the median of the
+// paired throughput ratios, with their range and a bootstrap interval.
 import { randomUUID } from 'node:crypto';
 import { Consumer } from 'sqs-consumer';
 import {
+  bootstrapMedianInterval,
   bundleInloop,
   CONCURRENCY,
+  deleteQueue,
   fillQueue,
   importBundle,
+  median,
   PROGRESS_CALLS,
+  pinBenchProcess,
   queueDepth,
   quietLogger,
   sleep,
@@ -25,15 +31,19 @@ const option = (name, fallback) => {
   return index >= 0 ? Number(args[index + 1]) : fallback;
 };
 const JOBS = option('jobs', 5000);
-const ROUNDS = option('rounds', 1);
+const ROUNDS = option('rounds', 3);
+const PAIRS = option('pairs', 12);
+const PAIR_JOBS = option('pair-jobs', 1500);
 const MAX_JOB_MS = 50;
 const RUN_TIMEOUT_MS = 300_000;
+const SPEEDUP_TARGET = 1.5;
+const COST_TARGET = 0.05;
 
 /**
- * Runs one contender over a fresh queue; returns its jobs per second and this process's CPU time per job, after
- * checking that each job ran exactly once.
+ * Runs one contender over a fresh queue; returns its jobs per second, this process's CPU time per job and the task
+ * events it sent per job, after checking that each job ran exactly once.
  */
-async function measure(label, sqs, startConsumer, jobs = JOBS) {
+async function measure(label, sqs, startConsumer, jobs) {
   const queueUrl = await fillQueue(sqs, `bench-${randomUUID().slice(0, 8)}`, jobs, MAX_JOB_MS);
   const runs = new Uint8Array(jobs);
   let done = 0;
@@ -43,12 +53,11 @@ async function measure(label, sqs, startConsumer, jobs = JOBS) {
   };
   const began = performance.now();
   const cpuBefore = process.cpuUsage();
-  const stop = await startConsumer(queueUrl, finished);
+  const consumer = await startConsumer(queueUrl, finished);
   await waitUntil(() => done >= jobs, `${label}: ${jobs} jobs`, RUN_TIMEOUT_MS);
   const seconds = (performance.now() - began) / 1000;
   const cpu = process.cpuUsage(cpuBefore);
-  const cpuMsPerJob = (cpu.user + cpu.system) / 1000 / jobs;
-  await stop();
+  await consumer.stop();
   let left = await queueDepth(sqs, queueUrl);
   for (let i = 0; i < 100 && left > 0; i += 1) {
     await sleep(50);
@@ -56,13 +65,19 @@ async function measure(label, sqs, startConsumer, jobs = JOBS) {
   }
   const twice = runs.filter((count) => count > 1).length;
   if (twice > 0 || left > 0) console.warn(`  ${label}: ${twice} jobs ran more than once, ${left} messages left`);
-  const rate = jobs / seconds;
-  console.log(
-    `  ${label.padEnd(38)} ${rate.toFixed(0).padStart(6)} jobs/s  ${seconds.toFixed(2).padStart(6)} s  ` +
-      `${cpuMsPerJob.toFixed(3)} ms CPU/job`,
-  );
-  return { rate, cpuMsPerJob };
+  await deleteQueue(sqs, queueUrl);
+  return {
+    label,
+    rate: jobs / seconds,
+    seconds,
+    cpuMsPerJob: (cpu.user + cpu.system) / 1000 / jobs,
+    eventsPerJob: consumer.events ? consumer.events() / jobs : undefined,
+  };
 }
+
+const describe = (run) =>
+  `${run.label.padEnd(36)} ${run.rate.toFixed(0).padStart(5)} jobs/s  ${run.seconds.toFixed(2).padStart(6)} s  ` +
+  `${run.cpuMsPerJob.toFixed(3)} ms CPU/job`;
 
 function ours(inloop, sqs, variant) {
   return (queueUrl, finished) => startOurs(inloop, sqs, queueUrl, variant, finished);
@@ -88,7 +103,7 @@ function sqsConsumer(sqs) {
       consumer.on('error', (error) => console.error('sqs-consumer error:', error.message));
       consumer.start();
     }
-    return async () => {
+    const stop = async () => {
       await Promise.all(
         consumers.map(
           (consumer) =>
@@ -99,23 +114,29 @@ function sqsConsumer(sqs) {
         ),
       );
     };
+    return { stop };
   };
 }
 
 /**
- * CPU time per job of the reporting alone (start, 10 progress() calls, succeed) against the same without progress,
- * through the memory transport: what progress reporting adds to a job, measured without SQS or timers around it.
+ * CPU time per job of the reporting alone (start, 10 progress() calls each after an event-loop turn, succeed) against
+ * the same turns without progress, through the memory transport: what progress reporting adds to a job, throttle
+ * timer included, measured without SQS around it.
  */
 async function reportingCpuPerJob(inloop, progress, jobs = 5000) {
   const notifier = inloop.createNotifier(inloop.createMemoryTransport(), {
     store: inloop.createMemoryStore(),
     logger: quietLogger,
   });
+  const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
   const before = process.cpuUsage();
   for (let i = 0; i < jobs; i += 1) {
     const reporter = notifier.task(`cpu-${progress}-${i}`, { owner: 'bench', attempt: 1 });
     await reporter.start();
-    if (progress) for (let step = 1; step <= PROGRESS_CALLS; step += 1) reporter.progress({ done: step, total: 10 });
+    for (let step = 1; step <= PROGRESS_CALLS; step += 1) {
+      await nextTurn();
+      if (progress) reporter.progress({ done: step, total: PROGRESS_CALLS });
+    }
     await reporter.succeed(i);
   }
   const cpu = process.cpuUsage(before);
@@ -123,85 +144,127 @@ async function reportingCpuPerJob(inloop, progress, jobs = 5000) {
   return (cpu.user + cpu.system) / 1000 / jobs;
 }
 
-const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
-
-/** Runs two contenders back to back (alternating which goes first) and returns [a, b] in jobs per second. */
-async function pair(round, a, b) {
-  if (round % 2 === 1) return [await a(), await b()];
+/**
+ * Runs `a` and `b` back to back; pairs 0 and 3 of every 4 start with `a`, pairs 1 and 2 with `b` (ABBA BAAB…), so a
+ * steady drift of the machine's speed favours neither. Returns [a's run, b's run].
+ */
+async function pair(index, a, b) {
+  if (index % 4 === 0 || index % 4 === 3) return [await a(), await b()];
   const second = await b();
   return [await a(), second];
 }
 
-async function main() {
-  console.log(
-    `SQS workers on fauxqs: ${JOBS} jobs of 0–${MAX_JOB_MS} ms, ${CONCURRENCY} in flight, ${ROUNDS} round(s)`,
-  );
-  const [fauxqs, bundle] = await Promise.all([startFauxqsProcess(), bundleInloop()]);
-  const inloop = await importBundle(bundle.file);
-  const sqs = sqsClient(fauxqs.endpoint);
+const percent = (value) => `${(value * 100).toFixed(1)}%`;
+const spread = (values, format) => {
+  const sorted = [...values].sort((x, y) => x - y);
+  const [low, high] = bootstrapMedianInterval(values);
+  return `range ${format(sorted[0])} … ${format(sorted.at(-1))}, 90% interval of the median ${format(low)} … ${format(high)}`;
+};
+
+async function compareWithSqsConsumer(inloop, sqs) {
+  console.log(`ours against sqs-consumer: ${ROUNDS} pair(s) of ${JOBS} jobs`);
   const speedups = [];
+  for (let round = 0; round < ROUNDS; round += 1) {
+    const [ourRun, consumerRun] = await pair(
+      round,
+      () => measure('@inloop/sqs', sqs, ours(inloop, sqs, { progress: false, sliced: false }), JOBS),
+      () => measure('sqs-consumer 14 (2 × batchSize 10)', sqs, sqsConsumer(sqs), JOBS),
+    );
+    speedups.push(ourRun.rate / consumerRun.rate);
+    console.log(`  ${describe(ourRun)}\n  ${describe(consumerRun)}\n    ratio ${speedups.at(-1).toFixed(2)}×`);
+  }
+  return speedups;
+}
+
+async function measureProgressCost(inloop, sqs) {
+  console.log(`progress reporting: ${PAIRS} pairs of ${PAIR_JOBS} jobs, each job in 10 slices, ABBA order`);
+  const plain = () => measure('without reports', sqs, ours(inloop, sqs, { progress: false, sliced: true }), PAIR_JOBS);
+  const reporting = () =>
+    measure(
+      `+ ${PROGRESS_CALLS} progress() per job`,
+      sqs,
+      ours(inloop, sqs, { progress: true, sliced: true }),
+      PAIR_JOBS,
+    );
   const costs = [];
   const cpuCosts = [];
+  const runs = [];
+  for (let index = 0; index < PAIRS; index += 1) {
+    const [plainRun, progressRun] = await pair(index, plain, reporting);
+    costs.push(1 - progressRun.rate / plainRun.rate);
+    cpuCosts.push(1 - plainRun.cpuMsPerJob / progressRun.cpuMsPerJob);
+    runs.push({ plainRun, progressRun });
+    console.log(
+      `  pair ${String(index + 1).padStart(2)} ${index % 4 === 0 || index % 4 === 3 ? 'AB' : 'BA'}: ` +
+        `${plainRun.rate.toFixed(0)} → ${progressRun.rate.toFixed(0)} jobs/s (cost ${percent(costs.at(-1))}), ` +
+        `${plainRun.cpuMsPerJob.toFixed(3)} → ${progressRun.cpuMsPerJob.toFixed(3)} ms CPU/job`,
+    );
+  }
+  return { costs, cpuCosts, runs };
+}
+
+async function main() {
+  const pinning = pinBenchProcess();
+  console.log(
+    `SQS workers on fauxqs: jobs of 0–${MAX_JOB_MS} ms, ${CONCURRENCY} in flight; ` +
+      (pinning
+        ? `fauxqs pinned to CPU ${pinning.fauxqsCpu}, this process to CPU ${pinning.benchCpu}`
+        : 'not pinned to CPUs (no taskset or fewer than 2 CPUs)'),
+  );
+  const [fauxqs, bundle] = await Promise.all([startFauxqsProcess({ cpu: pinning?.fauxqsCpu }), bundleInloop()]);
+  const inloop = await importBundle(bundle.file);
+  const sqs = sqsClient(fauxqs.endpoint);
+  let speedups;
+  let progress;
   const workerCpu = [];
   const addedCpu = [];
   try {
     // JIT, sockets and the emulator warm up first, so the first contender is not penalised.
-    console.log('warm-up');
-    await measure('@inloop/sqs', sqs, ours(inloop, sqs, { progress: true, sliced: true }), 1000);
-    await measure('@inloop/sqs', sqs, ours(inloop, sqs, { progress: false, sliced: false }), 1000);
-    await measure('sqs-consumer', sqs, sqsConsumer(sqs), 1000);
-    for (let round = 1; round <= ROUNDS; round += 1) {
-      console.log(`round ${round}`);
-      // Paired runs: a ratio of two runs made seconds apart is far less disturbed by other load than two totals.
-      // Paired runs, the order alternating per round: a ratio of two runs made seconds apart is less disturbed by
-      // other load on the machine than totals.
-      const [ourRun, consumerRun] = await pair(
-        round,
-        () => measure('@inloop/sqs', sqs, ours(inloop, sqs, { progress: false, sliced: false })),
-        () => measure('sqs-consumer 14 (2 × batchSize 10)', sqs, sqsConsumer(sqs)),
-      );
-      const [plainRun, progressRun] = await pair(
-        round,
-        () => measure('@inloop/sqs, job in 10 slices', sqs, ours(inloop, sqs, { progress: false, sliced: true })),
-        () =>
-          measure(
-            `@inloop/sqs, + ${PROGRESS_CALLS} progress() per job`,
-            sqs,
-            ours(inloop, sqs, { progress: true, sliced: true }),
-          ),
-      );
-      speedups.push(ourRun.rate / consumerRun.rate);
-      costs.push(1 - progressRun.rate / plainRun.rate);
-      cpuCosts.push(1 - plainRun.cpuMsPerJob / progressRun.cpuMsPerJob);
-      workerCpu.push(plainRun.cpuMsPerJob);
+    console.log('warm-up: 1,000 jobs each of ours with and without reports and of sqs-consumer');
+    await measure('warm-up', sqs, ours(inloop, sqs, { progress: true, sliced: true }), 1000);
+    await measure('warm-up', sqs, ours(inloop, sqs, { progress: false, sliced: false }), 1000);
+    await measure('warm-up', sqs, sqsConsumer(sqs), 1000);
+    speedups = await compareWithSqsConsumer(inloop, sqs);
+    progress = await measureProgressCost(inloop, sqs);
+    for (let round = 0; round < 5; round += 1) {
       const plainReporting = await reportingCpuPerJob(inloop, false);
       addedCpu.push((await reportingCpuPerJob(inloop, true)) - plainReporting);
     }
+    workerCpu.push(...progress.runs.map(({ plainRun }) => plainRun.cpuMsPerJob));
   } finally {
     sqs.destroy();
     fauxqs.stop();
     await bundle.remove();
   }
+
   const speedup = median(speedups);
-  const cost = median(costs);
-  const cpuCost = median(cpuCosts);
-  const percent = (value) => `${(value * 100).toFixed(1)}%`;
-  const list = (values, format) => (values.length > 1 ? `  (rounds: ${values.map(format).join(', ')})` : '');
+  const cost = median(progress.costs);
+  const { plainRun, progressRun } = progress.runs[0];
+  const isolatedCost = median(addedCpu) / (median(workerCpu) + median(addedCpu));
   console.log('');
   console.log(
-    `ours / sqs-consumer: ${speedup.toFixed(2)}×, target ≥ 1.5×: ${speedup >= 1.5 ? 'met' : 'NOT met'}` +
-      list(speedups, (value) => `${value.toFixed(2)}×`),
+    `ours / sqs-consumer: ${speedup.toFixed(2)}× (median of ${speedups.length}; ` +
+      `rounds: ${speedups.map((value) => `${value.toFixed(2)}×`).join(', ')}), ` +
+      `target ≥ ${SPEEDUP_TARGET}×: ${speedup >= SPEEDUP_TARGET ? 'met' : 'NOT met'}`,
   );
-  // Wall-clock throughput of 20 jobs that mostly wait hardly moves with CPU cost, and on a busy machine both it and
-  // CPU per whole run are noisy; so the CPU that progress reporting adds is also measured alone and set against the
-  // worker's CPU per job. Once the worker is CPU-bound, that share is what reporting costs in throughput.
-  const isolatedCost = median(addedCpu) / (median(workerCpu) + median(addedCpu));
-  console.log(`progress reporting, wall-clock throughput cost: ${percent(cost)}${list(costs, percent)}`);
-  console.log(`progress reporting, CPU per job of whole runs: ${percent(cpuCost)}${list(cpuCosts, percent)}`);
   console.log(
-    `progress reporting, CPU it adds per job: ${median(addedCpu).toFixed(4)} ms of ` +
-      `${(median(workerCpu) + median(addedCpu)).toFixed(3)} ms = ${percent(isolatedCost)}, ` +
-      `target ≤ 5%: ${isolatedCost <= 0.05 ? 'met' : 'NOT met'}`,
+    `progress reporting, wall-clock throughput cost: ${percent(cost)} (median of ${progress.costs.length} paired ` +
+      `ratios; ${spread(progress.costs, percent)}), target ≤ ${percent(COST_TARGET)}: ` +
+      `${cost <= COST_TARGET ? 'met' : 'NOT met'}`,
+  );
+  // CPU turns into throughput only once the worker's process is CPU-bound; how busy it was says how far off that is.
+  const busy = median(progress.runs.map((run) => (run.progressRun.rate * run.progressRun.cpuMsPerJob) / 1000));
+  console.log(
+    `progress reporting, CPU per job of whole runs: ${percent(median(progress.cpuCosts))} ` +
+      `(${spread(progress.cpuCosts, percent)}); the worker's process kept ${percent(busy)} of one core busy`,
+  );
+  console.log(
+    `progress reporting, CPU it adds per job measured alone (median of ${addedCpu.length}): ${median(addedCpu).toFixed(4)} ms of ` +
+      `${(median(workerCpu) + median(addedCpu)).toFixed(3)} ms = ${percent(isolatedCost)}`,
+  );
+  console.log(
+    `task events per job: ${plainRun.eventsPerJob.toFixed(2)} without reports, ` +
+      `${progressRun.eventsPerJob.toFixed(2)} with ${PROGRESS_CALLS} progress() calls (throttled to one per 250 ms)`,
   );
 }
 
