@@ -1,14 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { enqueue } from '../src/enqueue.js';
-import { createWorker, type Worker } from '../src/worker.js';
-import { type SqsHarness, startSqs } from './helpers/fauxqs.js';
-import { captureLogger } from './helpers/logger.js';
-import { createTestNotifier, type TestNotifier } from './helpers/notifier.js';
+import type { Worker } from '../src/worker.js';
+import { useWorkerEnvironment } from './helpers/environment.js';
 import { until } from './helpers/wait.js';
 
 describe('cancellation', () => {
-  let harness: SqsHarness;
-  let test: TestNotifier;
+  const env = useWorkerEnvironment();
   let worker: Worker;
   let queueUrl: string;
   let queueName: string;
@@ -16,17 +13,11 @@ describe('cancellation', () => {
   const aborted: unknown[] = [];
 
   beforeAll(async () => {
-    harness = await startSqs();
-    test = createTestNotifier();
-    ({ queueUrl, name: queueName } = await harness.createQueue({ dlq: 3 }));
-    worker = createWorker({
-      sqs: harness.sqs,
+    ({ queueUrl, name: queueName } = await env.harness.createQueue({ dlq: 3 }));
+    worker = env.createWorker({
       queueUrl,
-      notifier: test.notifier,
-      waitTimeSeconds: 1,
       concurrency: 2,
       cancelPollMs: 50,
-      logger: captureLogger().logger,
       handler: async (_payload, ctx) => {
         started.push(ctx.taskId);
         let done = 0;
@@ -41,40 +32,50 @@ describe('cancellation', () => {
     });
     await worker.start();
   });
-  afterAll(async () => {
-    await worker.stop();
-    await harness.close();
-  });
 
   it('aborts ctx.signal when the cancel flag is set, reports cancelled and deletes the message', async () => {
-    const { taskId } = await enqueue({ sqs: harness.sqs, queueUrl, notifier: test.notifier, owner: 'u', payload: {} });
+    const { taskId } = await enqueue({
+      sqs: env.harness.sqs,
+      queueUrl,
+      notifier: env.test.notifier,
+      owner: 'u',
+      payload: {},
+    });
     await until(() => started.includes(taskId), 'job started');
-    await test.store.requestCancel(taskId);
-    await until(() => test.recorder.view(taskId)?.state === 'cancelled', 'task cancelled');
+    await env.test.store.requestCancel(taskId);
+    await until(() => env.test.recorder.view(taskId)?.state === 'cancelled', 'task cancelled');
     expect(aborted).toHaveLength(1);
     expect(aborted[0]).toMatchObject({ code: 'INLOOP_TASK_CANCELLED' });
-    await until(() => harness.counts(queueName).ready + harness.counts(queueName).inflight === 0, 'message deleted');
-    expect(test.recorder.states(taskId).filter((state) => state === 'cancelled')).toHaveLength(1);
+    await until(
+      () => env.harness.counts(queueName).ready + env.harness.counts(queueName).inflight === 0,
+      'message deleted',
+    );
+    expect(env.test.recorder.states(taskId).filter((state) => state === 'cancelled')).toHaveLength(1);
   });
 
   it('does not run a job that was cancelled while it waited in the queue', async () => {
     await worker.stop();
-    const { taskId } = await enqueue({ sqs: harness.sqs, queueUrl, notifier: test.notifier, owner: 'u', payload: {} });
-    await test.store.requestCancel(taskId);
-    const second = createWorker({
-      sqs: harness.sqs,
+    const { taskId } = await enqueue({
+      sqs: env.harness.sqs,
       queueUrl,
-      notifier: test.notifier,
-      waitTimeSeconds: 1,
-      logger: captureLogger().logger,
+      notifier: env.test.notifier,
+      owner: 'u',
+      payload: {},
+    });
+    await env.test.store.requestCancel(taskId);
+    const second = env.createWorker({
+      queueUrl,
       handler: () => {
         started.push(taskId);
       },
     });
     await second.start();
     try {
-      await until(() => test.recorder.view(taskId)?.state === 'cancelled', 'task cancelled');
-      await until(() => harness.counts(queueName).ready + harness.counts(queueName).inflight === 0, 'message deleted');
+      await until(() => env.test.recorder.view(taskId)?.state === 'cancelled', 'task cancelled');
+      await until(
+        () => env.harness.counts(queueName).ready + env.harness.counts(queueName).inflight === 0,
+        'message deleted',
+      );
       expect(started).not.toContain(taskId);
     } finally {
       await second.stop();

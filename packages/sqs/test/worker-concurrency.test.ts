@@ -1,27 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { enqueue } from '../src/enqueue.js';
-import { createWorker, type Worker } from '../src/worker.js';
-import { type SqsHarness, startSqs } from './helpers/fauxqs.js';
-import { createTestNotifier, type TestNotifier } from './helpers/notifier.js';
+import { useWorkerEnvironment } from './helpers/environment.js';
 import { deferred, until } from './helpers/wait.js';
 
 describe('worker concurrency', () => {
-  let harness: SqsHarness;
-  let test: TestNotifier;
-  const workers: Worker<{ n: number; slow?: boolean }>[] = [];
-
-  beforeAll(async () => {
-    harness = await startSqs();
-    test = createTestNotifier();
-  });
-  afterAll(async () => {
-    await Promise.all(workers.map((worker) => worker.stop()));
-    await test.close();
-    await harness.close();
-  });
+  const env = useWorkerEnvironment();
 
   it('refills a free slot at once: a slow job does not hold back the rest, and each job runs exactly once', async () => {
-    const { queueUrl, name } = await harness.createQueue({ visibilityTimeout: 30 });
+    const { queueUrl, name } = await env.harness.createQueue({ visibilityTimeout: 30 });
     const quickJobs = 40;
     const slowRelease = deferred();
     const runs = new Map<number, number>();
@@ -33,9 +19,9 @@ describe('worker concurrency', () => {
     ids.push(
       (
         await enqueue({
-          sqs: harness.sqs,
+          sqs: env.harness.sqs,
           queueUrl,
-          notifier: test.notifier,
+          notifier: env.test.notifier,
           owner: 'u1',
           payload: { n: 0, slow: true },
         })
@@ -43,20 +29,17 @@ describe('worker concurrency', () => {
     );
     for (let n = 1; n <= quickJobs; n += 1) {
       const { taskId } = await enqueue({
-        sqs: harness.sqs,
+        sqs: env.harness.sqs,
         queueUrl,
-        notifier: test.notifier,
+        notifier: env.test.notifier,
         owner: 'u1',
         payload: { n },
       });
       ids.push(taskId);
     }
 
-    const worker = createWorker<{ n: number; slow?: boolean }>({
-      sqs: harness.sqs,
+    const worker = env.createWorker<{ n: number; slow?: boolean }>({
       queueUrl,
-      notifier: test.notifier,
-      waitTimeSeconds: 1,
       concurrency: 4,
       handler: async (payload, ctx) => {
         runs.set(payload.n, (runs.get(payload.n) ?? 0) + 1);
@@ -74,20 +57,19 @@ describe('worker concurrency', () => {
         }
       },
     });
-    workers.push(worker);
     await worker.start();
 
     await until(() => quickDone === quickJobs, 'all quick jobs done while the slow one still runs');
     expect(running).toBe(1);
     slowRelease.resolve();
-    await until(() => ids.every((id) => test.recorder.view(id)?.state === 'succeeded'), 'every task succeeded');
-    await until(() => harness.counts(name).ready + harness.counts(name).inflight === 0, 'queue empty');
+    await until(() => ids.every((id) => env.test.recorder.view(id)?.state === 'succeeded'), 'every task succeeded');
+    await until(() => env.harness.counts(name).ready + env.harness.counts(name).inflight === 0, 'queue empty');
 
     expect(maxRunning).toBeLessThanOrEqual(4);
     expect([...runs.values()].every((count) => count === 1)).toBe(true);
     expect(runs.size).toBe(quickJobs + 1);
     for (const id of ids) {
-      expect(test.recorder.states(id).filter((state) => state === 'succeeded')).toHaveLength(1);
+      expect(env.test.recorder.states(id).filter((state) => state === 'succeeded')).toHaveLength(1);
     }
   });
 });

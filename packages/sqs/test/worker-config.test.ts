@@ -1,29 +1,18 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { InloopSqsError } from '../src/errors.js';
 import { createWorker } from '../src/worker.js';
 import type { WorkerOptions } from '../src/worker-options.js';
-import { type SqsHarness, startSqs } from './helpers/fauxqs.js';
+import { useWorkerEnvironment } from './helpers/environment.js';
 import { captureLogger } from './helpers/logger.js';
-import { createTestNotifier, type TestNotifier } from './helpers/notifier.js';
 
 describe('worker configuration', () => {
-  let harness: SqsHarness;
-  let test: TestNotifier;
-
-  beforeAll(async () => {
-    harness = await startSqs();
-    test = createTestNotifier();
-  });
-  afterAll(async () => {
-    await test.close();
-    await harness.close();
-  });
+  const env = useWorkerEnvironment();
 
   function options(overrides: Partial<WorkerOptions> = {}): WorkerOptions {
     return {
-      sqs: harness.sqs,
-      queueUrl: `${harness.endpoint}/000000000000/anything`,
-      notifier: test.notifier,
+      sqs: env.harness.sqs,
+      queueUrl: `${env.harness.endpoint}/000000000000/anything`,
+      notifier: env.test.notifier,
       handler: () => undefined,
       logger: captureLogger().logger,
       ...overrides,
@@ -77,7 +66,7 @@ describe('worker configuration', () => {
   });
 
   it('stays stopped when stop() is called while start() reads the queue', async () => {
-    const { queueUrl } = await harness.createQueue();
+    const { queueUrl } = await env.harness.createQueue();
     const worker = createWorker(options({ queueUrl, waitTimeSeconds: 1 }));
     const starting = worker.start();
     const stopping = worker.stop();

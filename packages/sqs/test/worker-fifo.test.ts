@@ -1,40 +1,25 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { enqueue } from '../src/enqueue.js';
 import { JobError } from '../src/errors.js';
-import { createWorker, type Worker } from '../src/worker.js';
-import { type SqsHarness, startSqs } from './helpers/fauxqs.js';
-import { captureLogger } from './helpers/logger.js';
-import { createTestNotifier, type TestNotifier } from './helpers/notifier.js';
+import { useWorkerEnvironment } from './helpers/environment.js';
 import { until } from './helpers/wait.js';
 
 type Payload = { group: string; n: number };
 
 describe('FIFO queues', () => {
-  let harness: SqsHarness;
-  let test: TestNotifier;
-  const workers: Worker<Payload>[] = [];
-
-  beforeAll(async () => {
-    harness = await startSqs();
-    test = createTestNotifier();
-  });
-  afterAll(async () => {
-    await Promise.all(workers.map((worker) => worker.stop()));
-    await test.close();
-    await harness.close();
-  });
+  const env = useWorkerEnvironment();
 
   it('runs the messages of one group in order, one at a time, also when one of them is retried', async () => {
-    const { queueUrl, name } = await harness.createQueue({ fifo: true, dlq: 3, visibilityTimeout: 10 });
+    const { queueUrl, name } = await env.harness.createQueue({ fifo: true, dlq: 3, visibilityTimeout: 10 });
     const perGroup = 6;
     const groups = ['alpha', 'beta'];
     const ids: string[] = [];
     for (let n = 1; n <= perGroup; n += 1) {
       for (const group of groups) {
         const { taskId } = await enqueue({
-          sqs: harness.sqs,
+          sqs: env.harness.sqs,
           queueUrl,
-          notifier: test.notifier,
+          notifier: env.test.notifier,
           owner: 'u',
           groupId: group,
           payload: { group, n },
@@ -47,14 +32,10 @@ describe('FIFO queues', () => {
     let overlapInGroup = false;
     const attemptsInOrder: Record<'alpha' | 'beta', string[]> = { alpha: [], beta: [] };
     const succeededInOrder: Record<'alpha' | 'beta', number[]> = { alpha: [], beta: [] };
-    const worker = createWorker<Payload>({
-      sqs: harness.sqs,
+    const worker = env.createWorker<Payload>({
       queueUrl,
-      notifier: test.notifier,
-      waitTimeSeconds: 1,
       concurrency: 6,
       backoff: { baseMs: 200, maxMs: 1000 },
-      logger: captureLogger().logger,
       handler: async ({ group, n }, ctx) => {
         running.set(group, (running.get(group) ?? 0) + 1);
         if (running.get(group)! > 1) overlapInGroup = true;
@@ -70,11 +51,10 @@ describe('FIFO queues', () => {
         }
       },
     });
-    workers.push(worker);
     await worker.start();
 
-    await until(() => ids.every((id) => test.recorder.view(id)?.state === 'succeeded'), 'every task succeeded');
-    await until(() => harness.counts(name).ready + harness.counts(name).inflight === 0, 'queue empty');
+    await until(() => ids.every((id) => env.test.recorder.view(id)?.state === 'succeeded'), 'every task succeeded');
+    await until(() => env.harness.counts(name).ready + env.harness.counts(name).inflight === 0, 'queue empty');
     expect(overlapInGroup).toBe(false);
     expect(succeededInOrder.alpha).toEqual([1, 2, 3, 4, 5, 6]);
     expect(succeededInOrder.beta).toEqual([1, 2, 3, 4, 5, 6]);

@@ -1,42 +1,26 @@
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { z } from 'zod';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { enqueue } from '../src/enqueue.js';
 import { TASK_ID_ATTRIBUTE } from '../src/message-attributes.js';
-import { createWorker, type Worker } from '../src/worker.js';
 import type { PoisonEvent } from '../src/worker-events.js';
 import type { WorkerOptions } from '../src/worker-options.js';
-import { type SqsHarness, startSqs } from './helpers/fauxqs.js';
+import { useWorkerEnvironment } from './helpers/environment.js';
 import { captureLogger } from './helpers/logger.js';
-import { createTestNotifier, type TestNotifier } from './helpers/notifier.js';
 import { until } from './helpers/wait.js';
 
 const payloadSchema = z.object({ file: z.string() });
 type Payload = z.infer<typeof payloadSchema>;
 
 describe('poison messages', () => {
-  let harness: SqsHarness;
-  let test: TestNotifier;
-  const workers: Worker<Payload>[] = [];
-
-  beforeAll(async () => {
-    harness = await startSqs();
-    test = createTestNotifier();
-  });
-  afterAll(async () => {
-    await Promise.all(workers.map((worker) => worker.stop()));
-    await harness.close();
-  });
+  const env = useWorkerEnvironment();
 
   function startWorker(queueUrl: string, extra: Partial<WorkerOptions<Payload>> = {}) {
     const log = captureLogger();
     const done: string[] = [];
     const poison: PoisonEvent[] = [];
-    const worker = createWorker<Payload>({
-      sqs: harness.sqs,
+    const worker = env.createWorker<Payload>({
       queueUrl,
-      notifier: test.notifier,
-      waitTimeSeconds: 1,
       concurrency: 3,
       schema: payloadSchema,
       logger: log.logger,
@@ -47,12 +31,11 @@ describe('poison messages', () => {
       ...extra,
     });
     worker.on('poison', (event) => poison.push(event));
-    workers.push(worker);
     return { worker, done, poison, log };
   }
 
   async function sendRaw(queueUrl: string, body: string, taskId?: string) {
-    await harness.sqs.send(
+    await env.harness.sqs.send(
       new SendMessageCommand({
         QueueUrl: queueUrl,
         MessageBody: body,
@@ -62,62 +45,62 @@ describe('poison messages', () => {
   }
 
   it('reports failed with a clear code, logs, leaves the message for the DLQ and keeps running other jobs', async () => {
-    const { queueUrl, name, dlqName } = await harness.createQueue({ dlq: 2 });
+    const { queueUrl, name, dlqName } = await env.harness.createQueue({ dlq: 2 });
     const { worker, done, poison, log } = startWorker(queueUrl);
     await worker.start();
 
     await sendRaw(queueUrl, '{not json', 'poison-json');
     const wrongShape = await enqueue({
-      sqs: harness.sqs,
+      sqs: env.harness.sqs,
       queueUrl,
-      notifier: test.notifier,
+      notifier: env.test.notifier,
       owner: 'u',
       payload: { file: 42 },
     });
     const good = await enqueue({
-      sqs: harness.sqs,
+      sqs: env.harness.sqs,
       queueUrl,
-      notifier: test.notifier,
+      notifier: env.test.notifier,
       owner: 'u',
       payload: { file: 'a.csv' },
     });
 
-    await until(() => test.recorder.view(good.taskId)?.state === 'succeeded', 'the good job succeeded');
-    await until(() => harness.counts(dlqName!).ready === 2, 'both poison messages in the DLQ');
+    await until(() => env.test.recorder.view(good.taskId)?.state === 'succeeded', 'the good job succeeded');
+    await until(() => env.harness.counts(dlqName!).ready === 2, 'both poison messages in the DLQ');
     expect(done).toEqual(['a.csv']);
-    expect(test.recorder.view('poison-json')).toMatchObject({
+    expect(env.test.recorder.view('poison-json')).toMatchObject({
       state: 'failed',
       error: { code: 'INLOOP_MESSAGE_NOT_JSON', retryable: false },
     });
-    expect(test.recorder.view(wrongShape.taskId)).toMatchObject({
+    expect(env.test.recorder.view(wrongShape.taskId)).toMatchObject({
       state: 'failed',
       error: { code: 'INLOOP_PAYLOAD_INVALID', retryable: false },
     });
     // Reported once, though SQS delivered each poison message until it moved it to the DLQ.
-    expect(test.recorder.states('poison-json').filter((state) => state === 'failed')).toHaveLength(1);
+    expect(env.test.recorder.states('poison-json').filter((state) => state === 'failed')).toHaveLength(1);
     expect(poison.map((event) => event.code).sort()).toContain('INLOOP_MESSAGE_NOT_JSON');
     expect(log.lines.some((line) => line.message === 'poison message')).toBe(true);
-    await until(() => harness.counts(name).ready + harness.counts(name).inflight === 0, 'source queue empty');
+    await until(() => env.harness.counts(name).ready + env.harness.counts(name).inflight === 0, 'source queue empty');
   });
 
   it("deletes poison with onPoison: 'delete' when the queue has no DLQ, also when its task id is unknown", async () => {
-    const { queueUrl, name } = await harness.createQueue();
+    const { queueUrl, name } = await env.harness.createQueue();
     const { worker, done, poison } = startWorker(queueUrl, { onPoison: 'delete' });
     await worker.start();
     await sendRaw(queueUrl, 'plain text, no task id');
     await sendRaw(queueUrl, JSON.stringify({ other: true }), 'poison-shape');
     const good = await enqueue({
-      sqs: harness.sqs,
+      sqs: env.harness.sqs,
       queueUrl,
-      notifier: test.notifier,
+      notifier: env.test.notifier,
       owner: 'u',
       payload: { file: 'b' },
     });
 
     await until(() => poison.length === 2 && done.length === 1, 'two poison messages seen, one job done');
-    await until(() => harness.counts(name).ready + harness.counts(name).inflight === 0, 'queue empty');
+    await until(() => env.harness.counts(name).ready + env.harness.counts(name).inflight === 0, 'queue empty');
     expect(poison.find((event) => event.taskId === undefined)?.code).toBe('INLOOP_MESSAGE_NOT_JSON');
-    expect(test.recorder.view('poison-shape')?.error?.code).toBe('INLOOP_PAYLOAD_INVALID');
-    expect(test.recorder.view(good.taskId)?.state).toBe('succeeded');
+    expect(env.test.recorder.view('poison-shape')?.error?.code).toBe('INLOOP_PAYLOAD_INVALID');
+    expect(env.test.recorder.view(good.taskId)?.state).toBe('succeeded');
   });
 });

@@ -1,50 +1,43 @@
 import type { SQSClient } from '@aws-sdk/client-sqs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { enqueue } from '../src/enqueue.js';
-import { createWorker, type Worker } from '../src/worker.js';
-import { type SqsHarness, sqsClient, startSqs } from './helpers/fauxqs.js';
+import { createWorker } from '../src/worker.js';
+import { sqsClient } from './helpers/fauxqs.js';
+import { useWorkerEnvironment } from './helpers/environment.js';
 import { captureLogger } from './helpers/logger.js';
-import { createTestNotifier, type TestNotifier } from './helpers/notifier.js';
 import { spyOnCommands } from './helpers/sqs-spy.js';
 import { deferred, until } from './helpers/wait.js';
 
 describe('how the worker talks to SQS', () => {
-  let harness: SqsHarness;
-  let test: TestNotifier;
+  const env = useWorkerEnvironment();
   const clients: SQSClient[] = [];
-  const workers: Worker[] = [];
 
-  beforeAll(async () => {
-    harness = await startSqs();
-    test = createTestNotifier();
-  });
-  afterAll(async () => {
-    await Promise.all(workers.map((worker) => worker.stop()));
+  afterAll(() => {
     for (const client of clients) client.destroy();
-    await test.close();
-    await harness.close();
   });
 
   /** A worker on its own client, so the spy sees only its commands. */
   function spiedClient() {
-    const client = sqsClient(harness.endpoint);
+    const client = sqsClient(env.harness.endpoint);
     clients.push(client);
     return { client, spy: spyOnCommands(client) };
   }
 
   it('long-polls 20 s when idle instead of polling in a loop', async () => {
-    const { queueUrl } = await harness.createQueue();
+    const { queueUrl } = await env.harness.createQueue();
     const { client, spy } = spiedClient();
     const gate = deferred();
-    const worker = createWorker({
-      sqs: client,
-      queueUrl,
-      notifier: test.notifier,
-      concurrency: 1,
-      logger: captureLogger().logger,
-      handler: () => gate.promise,
-    });
-    workers.push(worker);
+    // Made without env.createWorker's 1 s default: this test checks the worker's own long-poll default.
+    const worker = env.track(
+      createWorker({
+        sqs: client,
+        queueUrl,
+        notifier: env.test.notifier,
+        concurrency: 1,
+        logger: captureLogger().logger,
+        handler: () => gate.promise,
+      }),
+    );
     await worker.start();
     await until(() => spy.named('ReceiveMessage').length === 1, 'the first receive');
     // While nothing arrives, the one long poll stays open: no second receive is sent.
@@ -53,36 +46,40 @@ describe('how the worker talks to SQS', () => {
     expect(spy.named('ReceiveMessage')[0]!.input).toMatchObject({ WaitTimeSeconds: 20, MaxNumberOfMessages: 1 });
 
     // A message ends the poll at once; with the only slot busy, no new receive is sent until the job ends.
-    const { taskId } = await enqueue({ sqs: harness.sqs, queueUrl, notifier: test.notifier, owner: 'u', payload: {} });
-    await until(() => test.recorder.view(taskId)?.state === 'running', 'job running');
+    const { taskId } = await enqueue({
+      sqs: env.harness.sqs,
+      queueUrl,
+      notifier: env.test.notifier,
+      owner: 'u',
+      payload: {},
+    });
+    await until(() => env.test.recorder.view(taskId)?.state === 'running', 'job running');
     expect(spy.named('ReceiveMessage')).toHaveLength(1);
     const stopping = worker.stop();
     gate.resolve();
     await stopping;
-    expect(test.recorder.view(taskId)?.state).toBe('succeeded');
+    expect(env.test.recorder.view(taskId)?.state).toBe('succeeded');
   });
 
   it('asks for at most 10 messages per receive and deletes finished messages in batches', async () => {
-    const { queueUrl, name } = await harness.createQueue();
+    const { queueUrl, name } = await env.harness.createQueue();
     const jobs = 40;
     const ids: string[] = [];
     for (let i = 0; i < jobs; i += 1) {
-      ids.push((await enqueue({ sqs: harness.sqs, queueUrl, notifier: test.notifier, owner: 'u', payload: i })).taskId);
+      ids.push(
+        (await enqueue({ sqs: env.harness.sqs, queueUrl, notifier: env.test.notifier, owner: 'u', payload: i })).taskId,
+      );
     }
     const { client, spy } = spiedClient();
-    const worker = createWorker({
+    const worker = env.createWorker({
       sqs: client,
       queueUrl,
-      notifier: test.notifier,
       concurrency: 25,
-      waitTimeSeconds: 1,
-      logger: captureLogger().logger,
       handler: () => new Promise((resolve) => setTimeout(resolve, 20)),
     });
-    workers.push(worker);
     await worker.start();
-    await until(() => ids.every((id) => test.recorder.view(id)?.state === 'succeeded'), 'every job succeeded');
-    await until(() => harness.counts(name).ready + harness.counts(name).inflight === 0, 'queue empty');
+    await until(() => ids.every((id) => env.test.recorder.view(id)?.state === 'succeeded'), 'every job succeeded');
+    await until(() => env.harness.counts(name).ready + env.harness.counts(name).inflight === 0, 'queue empty');
     await worker.stop();
 
     const receives = spy.named('ReceiveMessage').map((command) => command.input.MaxNumberOfMessages as number);

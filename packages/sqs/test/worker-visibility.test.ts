@@ -1,38 +1,20 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { enqueue } from '../src/enqueue.js';
-import { createWorker, type Worker } from '../src/worker.js';
-import { type SqsHarness, startSqs } from './helpers/fauxqs.js';
-import { captureLogger } from './helpers/logger.js';
-import { createTestNotifier, type TestNotifier } from './helpers/notifier.js';
+import { useWorkerEnvironment } from './helpers/environment.js';
 import { until } from './helpers/wait.js';
 
 describe('visibility lease', () => {
-  let harness: SqsHarness;
-  let test: TestNotifier;
-  const workers: Worker[] = [];
-
-  beforeAll(async () => {
-    harness = await startSqs();
-    test = createTestNotifier();
-  });
-  afterAll(async () => {
-    await Promise.all(workers.map((worker) => worker.stop()));
-    await harness.close();
-  });
+  const env = useWorkerEnvironment();
 
   it('keeps a job longer than the visibility timeout from being delivered again while it runs', async () => {
-    const { queueUrl, name } = await harness.createQueue({ visibilityTimeout: 2 });
+    const { queueUrl, name } = await env.harness.createQueue({ visibilityTimeout: 2 });
     const runs: number[] = [];
     // Two workers with free slots keep polling the queue the whole time.
     for (let i = 0; i < 2; i += 1) {
-      const worker = createWorker({
-        sqs: harness.sqs,
+      const worker = env.createWorker({
         queueUrl,
-        notifier: test.notifier,
-        waitTimeSeconds: 1,
         concurrency: 3,
         visibilityTimeout: 2,
-        logger: captureLogger().logger,
         handler: async (_payload, ctx) => {
           runs.push(ctx.attempt);
           const start = Date.now();
@@ -45,13 +27,18 @@ describe('visibility lease', () => {
           return 'long';
         },
       });
-      workers.push(worker);
       await worker.start();
     }
-    const { taskId } = await enqueue({ sqs: harness.sqs, queueUrl, notifier: test.notifier, owner: 'u', payload: {} });
-    await until(() => test.recorder.view(taskId)?.state === 'succeeded', 'long job succeeded');
-    await until(() => harness.counts(name).ready + harness.counts(name).inflight === 0, 'message deleted');
+    const { taskId } = await enqueue({
+      sqs: env.harness.sqs,
+      queueUrl,
+      notifier: env.test.notifier,
+      owner: 'u',
+      payload: {},
+    });
+    await until(() => env.test.recorder.view(taskId)?.state === 'succeeded', 'long job succeeded');
+    await until(() => env.harness.counts(name).ready + env.harness.counts(name).inflight === 0, 'message deleted');
     expect(runs).toEqual([1]);
-    expect(test.recorder.view(taskId)).toMatchObject({ attempt: 1, result: 'long' });
+    expect(env.test.recorder.view(taskId)).toMatchObject({ attempt: 1, result: 'long' });
   });
 });
