@@ -58,20 +58,8 @@ describe('enqueue', () => {
 
   it('gives each task a fresh id when none is given', async () => {
     const { queueUrl } = await env.harness.createQueue();
-    const first = await enqueue({
-      sqs: env.harness.sqs,
-      queueUrl,
-      notifier: env.test.notifier,
-      owner: 'u',
-      payload: 1,
-    });
-    const second = await enqueue({
-      sqs: env.harness.sqs,
-      queueUrl,
-      notifier: env.test.notifier,
-      owner: 'u',
-      payload: 2,
-    });
+    const first = await env.enqueue({ queueUrl, payload: 1 });
+    const second = await env.enqueue({ queueUrl, payload: 2 });
     expect(first.taskId).not.toBe(second.taskId);
     expect(second.channel).toBe(env.test.notifier.channelOf(second.taskId));
   });
@@ -103,16 +91,7 @@ describe('enqueue', () => {
 
   it('needs a group id on a FIFO queue, and sends with it (deduplicated by task id) when given', async () => {
     const { queueUrl } = await env.harness.createQueue({ fifo: true });
-    const error = await rejection(
-      enqueue({
-        sqs: env.harness.sqs,
-        queueUrl,
-        notifier: env.test.notifier,
-        owner: 'u',
-        taskId: 'fifo-no-group',
-        payload: {},
-      }),
-    );
+    const error = await rejection(env.enqueue({ queueUrl, taskId: 'fifo-no-group', payload: {} }));
     expect(error.code).toBe('INLOOP_SQS_GROUP_ID_REQUIRED');
     expect(error.message).toContain('groupId');
     expect(env.test.recorder.of('fifo-no-group')).toHaveLength(0);

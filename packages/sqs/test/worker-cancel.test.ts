@@ -1,5 +1,4 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { enqueue } from '../src/enqueue.js';
 import type { Worker } from '../src/worker.js';
 import { useWorkerEnvironment } from './helpers/environment.js';
 import { until } from './helpers/wait.js';
@@ -34,13 +33,7 @@ describe('cancellation', () => {
   });
 
   it('aborts ctx.signal when the cancel flag is set, reports cancelled and deletes the message', async () => {
-    const { taskId } = await enqueue({
-      sqs: env.harness.sqs,
-      queueUrl,
-      notifier: env.test.notifier,
-      owner: 'u',
-      payload: {},
-    });
+    const { taskId } = await env.enqueue({ queueUrl, payload: {} });
     await until(() => started.includes(taskId), 'job started');
     await env.test.store.requestCancel(taskId);
     await until(() => env.test.recorder.view(taskId)?.state === 'cancelled', 'task cancelled');
@@ -55,13 +48,7 @@ describe('cancellation', () => {
 
   it('does not run a job that was cancelled while it waited in the queue', async () => {
     await worker.stop();
-    const { taskId } = await enqueue({
-      sqs: env.harness.sqs,
-      queueUrl,
-      notifier: env.test.notifier,
-      owner: 'u',
-      payload: {},
-    });
+    const { taskId } = await env.enqueue({ queueUrl, payload: {} });
     await env.test.store.requestCancel(taskId);
     const second = env.createWorker({
       queueUrl,

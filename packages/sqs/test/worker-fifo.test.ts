@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { enqueue } from '../src/enqueue.js';
 import { JobError } from '../src/errors.js';
 import { useWorkerEnvironment } from './helpers/environment.js';
 import { until } from './helpers/wait.js';
@@ -16,14 +15,7 @@ describe('FIFO queues', () => {
     const ids: string[] = [];
     for (let n = 1; n <= perGroup; n += 1) {
       for (const group of groups) {
-        const { taskId } = await enqueue({
-          sqs: env.harness.sqs,
-          queueUrl,
-          notifier: env.test.notifier,
-          owner: 'u',
-          groupId: group,
-          payload: { group, n },
-        });
+        const { taskId } = await env.enqueue({ queueUrl, groupId: group, payload: { group, n } });
         ids.push(taskId);
       }
     }

@@ -1,7 +1,6 @@
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { z } from 'zod';
 import { describe, expect, it } from 'vitest';
-import { enqueue } from '../src/enqueue.js';
 import { TASK_ID_ATTRIBUTE } from '../src/message-attributes.js';
 import type { PoisonEvent } from '../src/worker-events.js';
 import type { WorkerOptions } from '../src/worker-options.js';
@@ -50,20 +49,8 @@ describe('poison messages', () => {
     await worker.start();
 
     await sendRaw(queueUrl, '{not json', 'poison-json');
-    const wrongShape = await enqueue({
-      sqs: env.harness.sqs,
-      queueUrl,
-      notifier: env.test.notifier,
-      owner: 'u',
-      payload: { file: 42 },
-    });
-    const good = await enqueue({
-      sqs: env.harness.sqs,
-      queueUrl,
-      notifier: env.test.notifier,
-      owner: 'u',
-      payload: { file: 'a.csv' },
-    });
+    const wrongShape = await env.enqueue({ queueUrl, payload: { file: 42 } });
+    const good = await env.enqueue({ queueUrl, payload: { file: 'a.csv' } });
 
     await until(() => env.test.recorder.view(good.taskId)?.state === 'succeeded', 'the good job succeeded');
     await until(() => env.harness.counts(dlqName!).ready === 2, 'both poison messages in the DLQ');
@@ -89,13 +76,7 @@ describe('poison messages', () => {
     await worker.start();
     await sendRaw(queueUrl, 'plain text, no task id');
     await sendRaw(queueUrl, JSON.stringify({ other: true }), 'poison-shape');
-    const good = await enqueue({
-      sqs: env.harness.sqs,
-      queueUrl,
-      notifier: env.test.notifier,
-      owner: 'u',
-      payload: { file: 'b' },
-    });
+    const good = await env.enqueue({ queueUrl, payload: { file: 'b' } });
 
     await until(() => poison.length === 2 && done.length === 1, 'two poison messages seen, one job done');
     await until(() => env.harness.counts(name).ready + env.harness.counts(name).inflight === 0, 'queue empty');

@@ -1,6 +1,5 @@
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, describe, expect, it } from 'vitest';
-import { enqueue } from '../src/enqueue.js';
 import { createWorker } from '../src/worker.js';
 import { sqsClient } from './helpers/fauxqs.js';
 import { useWorkerEnvironment } from './helpers/environment.js';
@@ -46,13 +45,7 @@ describe('how the worker talks to SQS', () => {
     expect(spy.named('ReceiveMessage')[0]!.input).toMatchObject({ WaitTimeSeconds: 20, MaxNumberOfMessages: 1 });
 
     // A message ends the poll at once; with the only slot busy, no new receive is sent until the job ends.
-    const { taskId } = await enqueue({
-      sqs: env.harness.sqs,
-      queueUrl,
-      notifier: env.test.notifier,
-      owner: 'u',
-      payload: {},
-    });
+    const { taskId } = await env.enqueue({ queueUrl, payload: {} });
     await until(() => env.test.recorder.view(taskId)?.state === 'running', 'job running');
     expect(spy.named('ReceiveMessage')).toHaveLength(1);
     const stopping = worker.stop();
@@ -66,9 +59,7 @@ describe('how the worker talks to SQS', () => {
     const jobs = 40;
     const ids: string[] = [];
     for (let i = 0; i < jobs; i += 1) {
-      ids.push(
-        (await enqueue({ sqs: env.harness.sqs, queueUrl, notifier: env.test.notifier, owner: 'u', payload: i })).taskId,
-      );
+      ids.push((await env.enqueue({ queueUrl, payload: i })).taskId);
     }
     const { client, spy } = spiedClient();
     const worker = env.createWorker({

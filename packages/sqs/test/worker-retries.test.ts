@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { enqueue } from '../src/enqueue.js';
 import { JobError, nonRetryable } from '../src/errors.js';
 import type { JobHandler } from '../src/worker-options.js';
 import type { WorkerEvents } from '../src/worker-events.js';
@@ -36,13 +35,7 @@ describe('worker retries', () => {
     worker.on('succeeded', (event) => lifecycle.push(`succeeded ${event.attempt} ${event.result}`));
     await worker.start();
     const before = Date.now();
-    const { taskId } = await enqueue({
-      sqs: env.harness.sqs,
-      queueUrl,
-      notifier: env.test.notifier,
-      owner: 'u',
-      payload: {},
-    });
+    const { taskId } = await env.enqueue({ queueUrl, payload: {} });
 
     await until(() => env.test.recorder.view(taskId)?.state === 'succeeded', 'task succeeded');
     expect(attempts).toEqual([1, 2]);
@@ -72,13 +65,7 @@ describe('worker retries', () => {
     });
     worker.on('failed', (event) => failed.push(event));
     await worker.start();
-    const { taskId } = await enqueue({
-      sqs: env.harness.sqs,
-      queueUrl,
-      notifier: env.test.notifier,
-      owner: 'u',
-      payload: {},
-    });
+    const { taskId } = await env.enqueue({ queueUrl, payload: {} });
 
     await until(() => env.test.recorder.view(taskId)?.state === 'failed', 'task failed');
     await until(() => env.harness.counts(dlqName!).ready === 1, 'message moved to the DLQ');
@@ -99,13 +86,7 @@ describe('worker retries', () => {
       throw nonRetryable('BAD_INPUT', 'The file is not a CSV.');
     });
     await worker.start();
-    const { taskId } = await enqueue({
-      sqs: env.harness.sqs,
-      queueUrl,
-      notifier: env.test.notifier,
-      owner: 'u',
-      payload: {},
-    });
+    const { taskId } = await env.enqueue({ queueUrl, payload: {} });
     await until(() => env.test.recorder.view(taskId)?.state === 'failed', 'task failed');
     expect(calls).toBe(1);
     expect(env.test.recorder.view(taskId)?.error).toEqual({
@@ -136,13 +117,7 @@ describe('worker retries', () => {
       { jobTimeout: 300 },
     );
     await worker.start();
-    const { taskId } = await enqueue({
-      sqs: env.harness.sqs,
-      queueUrl,
-      notifier: env.test.notifier,
-      owner: 'u',
-      payload: {},
-    });
+    const { taskId } = await env.enqueue({ queueUrl, payload: {} });
 
     await until(() => env.test.recorder.view(taskId)?.state === 'succeeded', 'task succeeded');
     expect(reasons).toHaveLength(1);

@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { enqueue } from '../src/enqueue.js';
 import { useWorkerEnvironment } from './helpers/environment.js';
 import { type Deferred, deferred, until } from './helpers/wait.js';
 
@@ -32,10 +31,7 @@ describe('graceful stop', () => {
     await worker.start();
     const ids: string[] = [];
     for (let i = 0; i < 3; i += 1) {
-      ids.push(
-        (await enqueue({ sqs: env.harness.sqs, queueUrl, notifier: env.test.notifier, owner: 'u', payload: {} }))
-          .taskId,
-      );
+      ids.push((await env.enqueue({ queueUrl, payload: {} })).taskId);
     }
     await until(() => started.length === 3, 'three jobs in flight');
 
@@ -43,13 +39,7 @@ describe('graceful stop', () => {
     const stopping = worker.stop().then(() => {
       stopped = true;
     });
-    const late = await enqueue({
-      sqs: env.harness.sqs,
-      queueUrl,
-      notifier: env.test.notifier,
-      owner: 'u',
-      payload: {},
-    });
+    const late = await env.enqueue({ queueUrl, payload: {} });
     expect(worker.state).toBe('stopping');
     for (const gate of gates.values()) gate.resolve();
     await stopping;
@@ -71,13 +61,7 @@ describe('graceful stop', () => {
     const { queueUrl, name } = await env.harness.createQueue({ visibilityTimeout: 30 });
     const first = gatedWorker(queueUrl, 200);
     await first.worker.start();
-    const { taskId } = await enqueue({
-      sqs: env.harness.sqs,
-      queueUrl,
-      notifier: env.test.notifier,
-      owner: 'u',
-      payload: {},
-    });
+    const { taskId } = await env.enqueue({ queueUrl, payload: {} });
     await until(() => first.started.length === 1, 'job in flight');
 
     await first.worker.stop();

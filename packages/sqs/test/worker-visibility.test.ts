@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { enqueue } from '../src/enqueue.js';
 import { useWorkerEnvironment } from './helpers/environment.js';
 import { until } from './helpers/wait.js';
 
@@ -29,13 +28,7 @@ describe('visibility lease', () => {
       });
       await worker.start();
     }
-    const { taskId } = await enqueue({
-      sqs: env.harness.sqs,
-      queueUrl,
-      notifier: env.test.notifier,
-      owner: 'u',
-      payload: {},
-    });
+    const { taskId } = await env.enqueue({ queueUrl, payload: {} });
     await until(() => env.test.recorder.view(taskId)?.state === 'succeeded', 'long job succeeded');
     await until(() => env.harness.counts(name).ready + env.harness.counts(name).inflight === 0, 'message deleted');
     expect(runs).toEqual([1]);

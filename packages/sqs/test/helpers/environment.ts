@@ -1,4 +1,5 @@
 import { afterAll, beforeAll } from 'vitest';
+import { type EnqueueOptions, type EnqueueResult, enqueue } from '../../src/enqueue.js';
 import { createWorker, type Worker } from '../../src/worker.js';
 import type { WorkerOptions } from '../../src/worker-options.js';
 import { type SqsHarness, startSqs } from './fauxqs.js';
@@ -19,6 +20,10 @@ export interface WorkerEnvironment {
    * polls so that stopping it is quick; `options` override any of these. The worker is stopped after all tests.
    */
   createWorker<Payload = unknown>(options: EnvironmentWorkerOptions<Payload>): Worker<Payload>;
+  /** enqueue() on the environment's SQS client and notifier, for owner `u` unless `options` say otherwise. */
+  enqueue(
+    options: Omit<EnqueueOptions, 'sqs' | 'notifier' | 'owner'> & Partial<EnqueueOptions>,
+  ): Promise<EnqueueResult>;
   /** Stops the given worker after all tests, for one created without createWorker above. */
   track<Tracked extends { stop(): Promise<void> }>(worker: Tracked): Tracked;
 }
@@ -62,6 +67,8 @@ export function useWorkerEnvironment(): WorkerEnvironment {
         }),
       );
     },
+    enqueue: (options) =>
+      enqueue({ sqs: environment.harness.sqs, notifier: environment.test.notifier, owner: 'u', ...options }),
     track(worker) {
       workers.push(worker);
       return worker;
