@@ -47,8 +47,8 @@ const scriptTagFallbackLoader = {
   },
 };
 
-/** esbuild options of one bundle of BROWSER_BUNDLES; written under `dist/` when `write`, else kept in memory. */
-export function browserBuildOptions(name, { write = false } = {}) {
+/** esbuild options of one bundle of BROWSER_BUNDLES, built in memory (outputs named as under `dist/`). */
+export function browserBuildOptions(name) {
   const bundle = BROWSER_BUNDLES[name];
   if (!bundle) throw new Error(`unknown browser bundle "${name}": one of ${Object.keys(BROWSER_BUNDLES).join(', ')}`);
   const outfile = join(packageDir, 'dist', bundle.file);
@@ -65,7 +65,7 @@ export function browserBuildOptions(name, { write = false } = {}) {
     // Class fields as constructor assignments: no separate field declarations in the output.
     tsconfigRaw: { compilerOptions: { useDefineForClassFields: false } },
     format: bundle.format,
-    write,
+    write: false,
     ...(split ? { splitting: true, outdir: dirname(outfile), chunkNames: 'inloop-client.[name]-[hash]' } : { outfile }),
   };
 }
