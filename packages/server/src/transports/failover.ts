@@ -1,5 +1,6 @@
 import { DeliveryError, ProviderMissingError } from '../errors.js';
 import type { Logger } from '../logger.js';
+import { everyTransportFailed } from './every-transport-failed.js';
 import type { Transport } from './transport.js';
 
 export const DEFAULT_FAILOVER_COOL_DOWN_MS = 30_000;
@@ -77,7 +78,11 @@ export function createFailoverTransport(transports: Transport[], options: Failov
       }
       return;
     }
-    throw allFailed(failures.map(({ index, error }) => ({ label: label(index), error })));
+    throw everyTransportFailed(
+      'failover',
+      failures.map(({ index, error }) => ({ label: label(index), error })),
+      'failover: ',
+    );
   };
 
   const delegate = <K extends AuthMethod>(method: K): Transport[K] => {
@@ -101,21 +106,4 @@ export function createFailoverTransport(transports: Transport[], options: Failov
       await Promise.allSettled(transports.map((transport) => transport.close()));
     },
   };
-}
-
-function allFailed(failures: { label: string; error: unknown }[]): DeliveryError {
-  const reasons = failures.map(({ label, error }) => {
-    const message = error instanceof Error ? error.message : String(error);
-    return message.startsWith(`${label}:`) ? message : `${label}: ${message}`;
-  });
-  return new DeliveryError(
-    `failover: every transport failed (${reasons.join('; ')})`,
-    'failover',
-    undefined,
-    false,
-    undefined,
-    {
-      cause: failures.map(({ error }) => error),
-    },
-  );
 }

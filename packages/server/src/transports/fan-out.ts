@@ -1,5 +1,5 @@
-import { DeliveryError } from '../errors.js';
 import type { Logger } from '../logger.js';
+import { everyTransportFailed } from './every-transport-failed.js';
 import type { Transport } from './transport.js';
 
 /**
@@ -11,24 +11,14 @@ export function createFanOutTransport(transports: Transport[], logger: Logger): 
   const settle = async (run: (transport: Transport) => Promise<void>, context: Record<string, unknown>) => {
     const outcomes = await Promise.allSettled(transports.map(run));
     const failures = outcomes.flatMap((outcome, index) =>
-      outcome.status === 'rejected' ? [{ transport: transports[index]!.kind, error: outcome.reason }] : [],
+      outcome.status === 'rejected' ? [{ label: transports[index]!.kind, error: outcome.reason }] : [],
     );
     for (const failure of failures) {
-      logger.error({ ...context, transport: failure.transport, err: failure.error }, 'fan-out: a transport failed');
+      logger.error({ ...context, transport: failure.label, err: failure.error }, 'fan-out: a transport failed');
     }
     if (failures.length === transports.length && failures.length > 0) {
       if (failures.length === 1) throw failures[0]!.error;
-      const statuses = failures.map((failure) => `${failure.transport}: ${(failure.error as Error)?.message}`);
-      throw new DeliveryError(
-        `every transport failed (${statuses.join('; ')})`,
-        'fan-out',
-        undefined,
-        false,
-        undefined,
-        {
-          cause: failures.map((failure) => failure.error),
-        },
-      );
+      throw everyTransportFailed('fan-out', failures);
     }
   };
 
