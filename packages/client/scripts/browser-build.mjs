@@ -37,15 +37,20 @@ const zodFreeProtocol = {
   },
 };
 
-/** The core IIFE cannot split a dynamic import, so it loads the HTTP fallback with a script tag instead. */
-const scriptTagFallbackLoader = {
-  name: 'inloop-script-tag-fallback-loader',
+/** Points imports of `<name>.js` at `<replacement>.ts` in the same directory. */
+const swapModule = (name, replacement) => ({
+  name: `inloop-swap-${name}`,
   setup(builder) {
-    builder.onResolve({ filter: /\/load-http-fallback\.js$/ }, (args) => ({
-      path: join(args.resolveDir, 'load-http-fallback.script.ts'),
+    builder.onResolve({ filter: new RegExp(`/${name}\\.js$`) }, (args) => ({
+      path: join(args.resolveDir, dirname(args.path), `${replacement}.ts`),
     }));
   },
-};
+});
+
+/** Browsers have WebSocket and fetch: no Node checks in any browser bundle. */
+const browserEnvironment = swapModule('environment', 'environment.browser');
+/** The core IIFE cannot split a dynamic import, so it loads the HTTP fallback with a script tag instead. */
+const scriptTagFallbackLoader = swapModule('load-http-fallback', 'load-http-fallback.script');
 
 /** esbuild options of one bundle of BROWSER_BUNDLES, built in memory (outputs named as under `dist/`). */
 export function browserBuildOptions(name) {
@@ -61,7 +66,7 @@ export function browserBuildOptions(name) {
     platform: 'browser',
     legalComments: 'none',
     logLevel: 'warning',
-    plugins: name === 'iife' ? [zodFreeProtocol, scriptTagFallbackLoader] : [zodFreeProtocol],
+    plugins: [zodFreeProtocol, browserEnvironment, ...(name === 'iife' ? [scriptTagFallbackLoader] : [])],
     // Class fields as constructor assignments: no separate field declarations in the output.
     tsconfigRaw: { compilerOptions: { useDefineForClassFields: false } },
     format: bundle.format,

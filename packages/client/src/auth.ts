@@ -1,5 +1,5 @@
 import { fetchOf } from './environment.js';
-import { ClientErrorCode, InloopClientError } from './errors.js';
+import { ClientErrorCode, InloopClientError, invalidOption } from './errors.js';
 import type { ResolvedOptions } from './options.js';
 
 export interface ChannelAuth {
@@ -24,7 +24,7 @@ async function postForm<T>(
   fields: string[],
 ): Promise<T> {
   const endpoint = options[setting];
-  if (!endpoint) throw new InloopClientError(ClientErrorCode.ConfigInvalid, `set \`${setting}\` in connect()`);
+  if (!endpoint) invalidOption(`set \`${setting}\` in connect()`);
   let status: number | undefined;
   try {
     const response = await fetchOf(options)(endpoint, {

@@ -1,7 +1,7 @@
-import { type ChannelInfo, encodeClientFrame, type PresenceData, type ServerFrame } from '@inloop/protocol';
+import { type ChannelInfo, encodeClientFrame, type ServerFrame } from '@inloop/protocol';
 import type { ChannelAuth } from './auth.js';
 import { Emitter } from './emitter.js';
-import { ClientErrorCode, InloopClientError } from './errors.js';
+import { ClientErrorCode, InloopClientError, invalidOption } from './errors.js';
 import { channelInfo } from './frame.js';
 import type { PresenceMembers } from './presence.js';
 
@@ -77,9 +77,7 @@ export class Channel extends Emitter<Record<string, [unknown, EventMeta]>> {
 
   /** Sends a client event (`client-…`) on a private or presence channel; false when not subscribed. */
   trigger(event: string, data: unknown): boolean {
-    if (!event.startsWith('client-')) {
-      throw new InloopClientError(ClientErrorCode.ConfigInvalid, `client events start with "client-", not "${event}"`);
-    }
+    if (!event.startsWith('client-')) invalidOption(`client events start with "client-", not "${event}"`);
     return this.subscribed && this.#link.send(encodeClientFrame(event, data, this.name));
   }
 
@@ -126,25 +124,15 @@ export class Channel extends Emitter<Record<string, [unknown, EventMeta]>> {
 
   /** @internal */
   handle(frame: ServerFrame): void {
-    const { event, data, user_id } = frame as { event: string; data: Record<string, unknown>; user_id?: string };
-    const members = this.members;
-    switch (event) {
-      case 'pusher_internal:subscription_succeeded':
-        this.state = 'subscribed';
-        members?.reset(data.presence as PresenceData | undefined);
-        this.emit('pusher:subscription_succeeded', members ?? data);
-        return;
-      case 'pusher:subscription_error':
-        this.state = 'failed';
-        break;
-      case 'pusher_internal:member_added':
-      case 'pusher_internal:member_removed': {
-        const change = members?.update(String(data.user_id), event.endsWith('added'), data.user_info);
-        if (change) this.emit(event.replace('_internal', ''), change);
-        return;
-      }
+    let { event, data } = frame as { event: string; data: unknown };
+    if (event === 'pusher_internal:subscription_succeeded') {
+      this.state = 'subscribed';
+      event = 'pusher:subscription_succeeded';
+    } else if (event === 'pusher:subscription_error') {
+      this.state = 'failed';
     }
-    this.emit(event, data, user_id);
+    const delivered: [string, unknown] | null = this.members ? this.members.receive(event, data) : [event, data];
+    if (delivered) this.emit(delivered[0], delivered[1], (frame as { user_id?: string }).user_id);
   }
 
   /** @internal Delivers an event to the channel's listeners (also used for server-to-user messages). */

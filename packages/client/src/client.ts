@@ -2,12 +2,12 @@ import { TASK_EVENT_NAME } from '@inloop/protocol';
 import { authorizeChannel } from './auth.js';
 import { Channel, type ChannelLink } from './channel.js';
 import { Connection, type ConnectionEvents, type ConnectionState } from './connection.js';
-import { browserEnvironmentEvents, onGapClosed } from './environment-events.js';
+import { onGapClosed } from './environment-events.js';
 import { type ConnectOptions, type ResolvedOptions, resolveOptions } from './options.js';
 import type { RealtimeStatus, TaskFeed } from './task-feed.js';
 import type { TransportFactory, TransportName } from './transport.js';
 import { transportFactories } from './transports/index.js';
-import { type TaskChangeCallback, type WatchSettings, type WatchTaskOptions, watchTaskOn } from './watch-task.js';
+import { type TaskChangeCallback, type WatchTaskOptions, watchTaskOn } from './watch-task.js';
 
 export function realtimeStatusOf(state: ConnectionState): RealtimeStatus {
   if (state === 'connected') return 'up';
@@ -25,7 +25,6 @@ export class InloopClient {
   readonly #channels = new Map<string, Channel>();
   /** Channels opened only by watchTask, with their number of watchers. */
   readonly #watchRefs = new Map<string, number>();
-  readonly #watchSettings: WatchSettings;
   #stopGapListener: (() => void) | undefined;
 
   constructor(options: ConnectOptions, factories: Record<TransportName, TransportFactory> = transportFactories) {
@@ -38,14 +37,6 @@ export class InloopClient {
       send: (frame) => connection.send(frame),
       authorize: (channel, socketId) => authorizeChannel(resolved, socketId, channel),
       Members: resolved.presence,
-    };
-    const { statusUrl, stallAfterMs, pollBackoff, taskChannelPrefix, environmentEvents } = resolved;
-    this.#watchSettings = {
-      stallAfterMs,
-      pollBackoff,
-      channelPrefix: taskChannelPrefix,
-      environmentEvents: environmentEvents === undefined ? browserEnvironmentEvents() : environmentEvents,
-      status: statusUrl && { url: statusUrl, headers: resolved.statusHeaders, fetch: resolved.fetch },
     };
 
     connection.on('connected', () => {
@@ -70,7 +61,7 @@ export class InloopClient {
   }
 
   connect(): void {
-    this.#stopGapListener ??= onGapClosed(this.#watchSettings.environmentEvents, () => this.connection.check());
+    this.#stopGapListener ??= onGapClosed(this.options.environmentEvents, () => this.connection.check());
     this.connection.connect();
   }
 
@@ -147,7 +138,7 @@ export class InloopClient {
         if (channel?.subscribed && channel.info.cache) refresh(channel);
       },
     };
-    return watchTaskOn(feed, taskId, onChange, this.#watchSettings, options);
+    return watchTaskOn(feed, taskId, onChange, this.options, options);
   }
 }
 

@@ -21,3 +21,8 @@ export class InloopClientError extends Error {
     super(message);
   }
 }
+
+/** Throws the error of a connect() option (or argument) that cannot work; `message` says how to fix it. */
+export function invalidOption(message: string): never {
+  throw new InloopClientError(ClientErrorCode.ConfigInvalid, message);
+}

@@ -10,4 +10,5 @@ export type { TaskView } from './task-view.js';
 export type { TransportName, WebSocketConstructor, WebSocketLike } from './transport.js';
 export type { SignedInUser } from './user.js';
 export { CLIENT_VERSION } from './version.js';
+export type { WatchOptions } from './watch-settings.js';
 export type { TaskChangeCallback, WatchTaskOptions } from './watch-task.js';

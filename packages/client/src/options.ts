@@ -1,18 +1,18 @@
 import type { BackoffOptions } from './backoff.js';
-import { ClientErrorCode, InloopClientError } from './errors.js';
+import { invalidOption } from './errors.js';
 import type { PresenceMembers } from './presence.js';
 import {
   TRANSPORT_NAMES,
-  type FetchLike,
   type TransportEndpoints,
   type TransportName,
   type WebSocketConstructor,
 } from './transport.js';
 import { CLIENT_VERSION } from './version.js';
+import { headersOf, positiveMs, resolveWatchSettings, type WatchOptions, type WatchSettings } from './watch-settings.js';
 
 export type HeadersSource = Record<string, string> | (() => Record<string, string>);
 
-export interface ConnectOptions {
+export interface ConnectOptions extends WatchOptions {
   /** The app key (Pusher app key or the relay's app key). */
   key: string;
   /** Pusher Channels cluster, e.g. `eu`; ignored when `wsHost` is set. */
@@ -33,9 +33,6 @@ export interface ConnectOptions {
   /** User authentication endpoint for sign-in (form-encoded `socket_id`). */
   userAuthEndpoint?: string;
   authHeaders?: HeadersSource;
-  /** Where to read a task's snapshot: a URL with `{id}` (e.g. `/tasks/{id}`) or a function. */
-  statusEndpoint?: string | ((taskId: string) => string);
-  statusHeaders?: HeadersSource;
   /** Transports to try, in order. Default `['ws', 'xhr_streaming', 'xhr_polling']`. */
   transports?: TransportName[];
   /** Silence after which the client pings, in ms (the server's value is used when lower). Default 120 000. */
@@ -51,16 +48,8 @@ export interface ConnectOptions {
   backoff?: BackoffOptions;
   /** While on an HTTP fallback, try the websocket again after this long, in ms. Default 30 000. */
   upgradeAfterMs?: number;
-  /** Status-endpoint polling while no realtime transport works. Default initial 2 000 ms, cap 60 000 ms. */
-  pollBackoff?: BackoffOptions;
-  /** A running task with no event for this long is `stalled`, in ms. Default 30 000. */
-  stallAfterMs?: number;
-  /** Channel prefix of task channels. Default `private-cache-task-`. */
-  taskChannelPrefix?: string;
   /** Injected WebSocket constructor (e.g. the `ws` package in Node 20). Default `globalThis.WebSocket`. */
   WebSocket?: WebSocketConstructor;
-  /** Injected fetch. Default `globalThis.fetch`. */
-  fetch?: FetchLike;
   /**
    * IIFE build only: URL of `inloop-client.http.iife.js`, loaded the first time a websocket cannot be used.
    * Default: the same directory as the client's script.
@@ -71,8 +60,6 @@ export interface ConnectOptions {
    * the main bundle); without it presence channels work but `channel.members` is null.
    */
   presence?: new () => PresenceMembers;
-  /** Source of `visibilitychange`/`online`/`offline` events. Default `window`/`document` when present. */
-  environmentEvents?: EnvironmentEvents | null;
 }
 
 /** Where the client learns that the tab became visible or the network came back. */
@@ -82,19 +69,15 @@ export interface EnvironmentEvents {
   onOffline(listener: () => void): () => void;
 }
 
-export interface ResolvedOptions extends ConnectOptions {
+export interface ResolvedOptions extends Omit<ConnectOptions, keyof WatchSettings>, WatchSettings {
   endpoints: TransportEndpoints;
   transports: TransportName[];
   authHeaders: () => Record<string, string>;
-  statusUrl?: (taskId: string) => string;
-  statusHeaders: () => Record<string, string>;
   activityTimeoutMs: number;
   pongTimeoutMs: number;
   connectTimeoutMs: number;
   backoff: BackoffOptions;
   upgradeAfterMs: number;
-  pollBackoff: BackoffOptions;
-  stallAfterMs: number;
 }
 
 /** Defaults of the timing options; each must be a positive number of milliseconds. */
@@ -103,22 +86,15 @@ const TIMINGS = {
   pongTimeoutMs: 30_000,
   connectTimeoutMs: 10_000,
   upgradeAfterMs: 30_000,
-  stallAfterMs: 30_000,
 };
-
-function invalid(message: string): never {
-  throw new InloopClientError(ClientErrorCode.ConfigInvalid, message);
-}
-
-const headersOf = (source: HeadersSource = {}) => (typeof source === 'function' ? source : () => source);
 
 /** Validates connect() options and derives the endpoint URLs. */
 export function resolveOptions(options: ConnectOptions): ResolvedOptions {
-  const { key, wsHost, cluster, statusEndpoint, transports = TRANSPORT_NAMES } = options ?? {};
-  if (!key || typeof key !== 'string') invalid('`key` must be the app key (Pusher app key or the relay app key)');
-  if (!wsHost && !cluster) invalid('set `wsHost` (and `wsPort`) for a relay, or `cluster` for Pusher Channels');
+  const { key, wsHost, cluster, transports = TRANSPORT_NAMES } = options ?? {};
+  if (!key || typeof key !== 'string') invalidOption('`key` must be the app key (Pusher app key or the relay app key)');
+  if (!wsHost && !cluster) invalidOption('set `wsHost` (and `wsPort`) for a relay, or `cluster` for Pusher Channels');
   if (!transports.length || transports.some((name) => !TRANSPORT_NAMES.includes(name))) {
-    invalid(`\`transports\` must list some of ${TRANSPORT_NAMES.join(', ')}`);
+    invalidOption(`\`transports\` must list some of ${TRANSPORT_NAMES.join(', ')}`);
   }
 
   const hosted = !wsHost;
@@ -133,6 +109,7 @@ export function resolveOptions(options: ConnectOptions): ResolvedOptions {
 
   const resolved = {
     ...options,
+    ...resolveWatchSettings(options),
     endpoints: {
       ws: `${tls ? 'wss' : 'ws'}://${host}:${wsPort}${options.wsPath ?? ''}${app}${query}&flash=false`,
       httpBase: `${tls ? 'https' : 'http'}://${httpHost}:${httpPort}${options.httpPath ?? '/pusher'}${app}`,
@@ -140,24 +117,10 @@ export function resolveOptions(options: ConnectOptions): ResolvedOptions {
     },
     transports: [...transports],
     authHeaders: headersOf(options.authHeaders),
-    statusHeaders: headersOf(options.statusHeaders),
     backoff: { initialMs: 250, maxMs: 30_000, quickAttempts: 30, quickMs: 1_000, ...options.backoff },
-    pollBackoff: { initialMs: 2_000, maxMs: 60_000, multiplier: 1.5, ...options.pollBackoff },
   } as ResolvedOptions;
   for (const [name, fallback] of Object.entries(TIMINGS) as Array<[keyof typeof TIMINGS, number]>) {
-    const value = options[name] ?? fallback;
-    if (!(typeof value === 'number' && value > 0 && value < Infinity)) {
-      invalid(`\`${name}\` must be a positive number of milliseconds, got ${value}`);
-    }
-    resolved[name] = value;
-  }
-  if (typeof statusEndpoint === 'string') {
-    if (!statusEndpoint.includes('{id}')) invalid('`statusEndpoint` must contain `{id}`, e.g. "/tasks/{id}"');
-    resolved.statusUrl = (taskId) => statusEndpoint.split('{id}').join(encodeURIComponent(taskId));
-  } else if (typeof statusEndpoint === 'function') {
-    resolved.statusUrl = statusEndpoint;
-  } else if (statusEndpoint !== undefined) {
-    invalid('`statusEndpoint` must be a string with `{id}` or a function of the task id');
+    resolved[name] = positiveMs(options, name, fallback);
   }
   return resolved;
 }

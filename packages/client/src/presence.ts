@@ -34,14 +34,29 @@ export class PresenceMembers {
     }
   }
 
-  /** @internal */
-  reset(presence: PresenceData | undefined): void {
+  /**
+   * @internal What a presence channel delivers for one of its events: the member list on subscription, member
+   * events as `pusher:member_added`/`pusher:member_removed` with the member, or nothing when they change nothing.
+   */
+  receive(event: string, data: unknown): [string, unknown] | null {
+    const fields = data as { presence?: PresenceData; user_id?: unknown; user_info?: unknown };
+    if (event === 'pusher:subscription_succeeded') {
+      this.reset(fields.presence);
+      return [event, this];
+    }
+    const added = event === 'pusher_internal:member_added';
+    if (!added && event !== 'pusher_internal:member_removed') return [event, data];
+    const change = this.update(String(fields.user_id), added, fields.user_info);
+    return change && [event.replace('_internal', ''), change];
+  }
+
+  private reset(presence: PresenceData | undefined): void {
     this.members = new Map(Object.entries(presence?.hash ?? {}));
     for (const id of presence?.ids ?? []) if (!this.members.has(id)) this.members.set(id, undefined);
   }
 
-  /** @internal A member came (`added`) or went; the change to report, or null when there is none. */
-  update(id: string, added: boolean, info: unknown): Member | null {
+  /** A member came (`added`) or went; the change to report, or null when there is none. */
+  private update(id: string, added: boolean, info: unknown): Member | null {
     const known = this.members.has(id);
     const member = { id, info: added ? info : this.members.get(id) };
     if (added) this.members.set(id, info);

@@ -1,18 +1,15 @@
 import { fetchOf } from './environment.js';
 import { ClientErrorCode, InloopClientError } from './errors.js';
-import type { FetchLike } from './transport.js';
-
-export interface StatusSource {
-  url: (taskId: string) => string;
-  headers: () => Record<string, string>;
-  fetch?: FetchLike;
-}
+import type { WatchSettings } from './watch-settings.js';
 
 /** Reads a task's snapshot from the app's status endpoint; undefined when the task is not known (404). */
-export async function fetchTaskStatus(source: StatusSource, taskId: string): Promise<unknown> {
-  const url = source.url(taskId);
-  const response = await fetchOf(source)(url, {
-    headers: { Accept: 'application/json', ...source.headers() },
+export async function fetchTaskStatus(
+  settings: Pick<WatchSettings, 'statusUrl' | 'statusHeaders' | 'fetch'>,
+  taskId: string,
+): Promise<unknown> {
+  const url = settings.statusUrl!(taskId);
+  const response = await fetchOf(settings)(url, {
+    headers: { Accept: 'application/json', ...settings.statusHeaders() },
     credentials: 'same-origin',
     cache: 'no-store',
   });

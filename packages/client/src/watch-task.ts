@@ -5,13 +5,13 @@ import {
   type TaskEvent,
   type TaskSnapshot,
 } from '@inloop/protocol';
-import { Backoff, type BackoffOptions } from './backoff.js';
+import { Backoff } from './backoff.js';
 import { reportListenerError } from './emitter.js';
 import { onGapClosed } from './environment-events.js';
-import type { EnvironmentEvents } from './options.js';
-import { fetchTaskStatus, type StatusSource } from './status.js';
+import { fetchTaskStatus } from './status.js';
 import type { TaskFeed } from './task-feed.js';
 import { asTaskEvent, snapshotAsEvent, type TaskView, viewOf } from './task-view.js';
+import type { WatchSettings } from './watch-settings.js';
 
 export interface WatchTaskOptions {
   /** A running task with no event for this long is `stalled`, in ms. */
@@ -20,14 +20,6 @@ export interface WatchTaskOptions {
   channel?: string;
   /** Called when the status endpoint fails (the watch keeps going). */
   onError?: (error: unknown) => void;
-}
-
-export interface WatchSettings {
-  stallAfterMs: number;
-  channelPrefix?: string;
-  status?: StatusSource;
-  pollBackoff: BackoffOptions;
-  environmentEvents: EnvironmentEvents | null;
 }
 
 export type TaskChangeCallback = (view: TaskView) => void;
@@ -46,7 +38,7 @@ export function watchTaskOn(
   options: WatchTaskOptions = {},
 ): () => void {
   const stallAfterMs = options.stallAfterMs ?? settings.stallAfterMs;
-  const channel = options.channel ?? `${settings.channelPrefix ?? DEFAULT_TASK_CHANNEL_PREFIX}${taskId}`;
+  const channel = options.channel ?? `${settings.taskChannelPrefix ?? DEFAULT_TASK_CHANNEL_PREFIX}${taskId}`;
   let snapshot: TaskSnapshot | undefined;
   let stalled = false;
   let stopped = false;
@@ -88,9 +80,9 @@ export function watchTaskOn(
   }
 
   async function catchUp(): Promise<void> {
-    if (!settings.status || stopped) return;
+    if (!settings.statusUrl || stopped) return;
     try {
-      const body = await fetchTaskStatus(settings.status, taskId);
+      const body = await fetchTaskStatus(settings, taskId);
       const read = body === undefined ? null : snapshotAsEvent(body, taskId);
       if (read) accept(read.event, read.percent);
     } catch (error) {
@@ -104,7 +96,7 @@ export function watchTaskOn(
   }
 
   function schedulePoll(): void {
-    if (pollTimer || stopped || terminal() || !settings.status || feed.realtime() !== 'down') return;
+    if (pollTimer || stopped || terminal() || !settings.statusUrl || feed.realtime() !== 'down') return;
     pollTimer = setTimeout(async () => {
       await catchUp();
       pollTimer = null;

@@ -1,7 +1,8 @@
 import type { TaskEvent } from '@inloop/protocol';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { TaskView } from '../src/task-view.js';
-import { type WatchSettings, watchTaskOn } from '../src/watch-task.js';
+import { watchTaskOn } from '../src/watch-task.js';
+import type { WatchSettings } from '../src/watch-settings.js';
 import { FakeEnvironment, FakeFeed, FakeStatusEndpoint } from './fake-feed.js';
 
 const TASK = 'task-1';
@@ -22,9 +23,8 @@ function setup(overrides: Partial<WatchSettings> = {}, withStatus = true) {
     stallAfterMs: 10_000,
     pollBackoff: { initialMs: 1_000, maxMs: 8_000, multiplier: 2 },
     environmentEvents: environment,
-    ...(withStatus
-      ? { status: { url: (id) => `http://app.test/tasks/${id}`, headers: () => ({}), fetch: endpoint.fetch } }
-      : {}),
+    statusHeaders: () => ({}),
+    ...(withStatus ? { statusUrl: (id) => `http://app.test/tasks/${id}`, fetch: endpoint.fetch } : {}),
     ...overrides,
   };
   const views: TaskView[] = [];
@@ -118,7 +118,9 @@ describe('watchTask', () => {
         stallAfterMs: 10_000,
         pollBackoff: {},
         environmentEvents: null,
-        status: { url: (id) => `http://app.test/tasks/${id}`, headers: () => ({}), fetch: endpoint.fetch },
+        statusHeaders: () => ({}),
+        statusUrl: (id) => `http://app.test/tasks/${id}`,
+        fetch: endpoint.fetch,
       },
       { onError: (error) => errors.push(error) },
     );
@@ -214,7 +216,9 @@ describe('watchTask', () => {
       stallAfterMs: 10_000,
       pollBackoff: { initialMs: 1_000, maxMs: 1_000 },
       environmentEvents: null,
-      status: { url: (id) => `/tasks/${id}`, headers: () => ({}), fetch: endpoint.fetch },
+      statusHeaders: () => ({}),
+      statusUrl: (id) => `/tasks/${id}`,
+      fetch: endpoint.fetch,
     });
     await vi.advanceTimersByTimeAsync(1_000);
     expect(views.at(-1)).toMatchObject({ seq: 1 });
