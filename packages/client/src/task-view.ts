@@ -32,9 +32,6 @@ export function viewOf(taskId: string, snapshot: TaskSnapshot | undefined, stall
   return view;
 }
 
-const isRecord = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
-
 const isCount = (value: unknown) => Number.isInteger(value) && (value as number) >= 0;
 
 /**
@@ -60,13 +57,12 @@ export function asTaskEvent(data: unknown, taskId: string): TaskEvent | null {
 }
 
 /**
- * A snapshot from the status endpoint (`GET /tasks/:id`), bare or as `{ snapshot }`, turned into
- * an event the reducer can fold; null when the answer is not one.
+ * The status endpoint's answer (`GET /tasks/:id`: the task's snapshot, as @inloop/server serves it) as an
+ * event the reducer can fold, with the percent it showed; null when the answer is not a snapshot of the task.
  */
 export function snapshotAsEvent(body: unknown, taskId: string): { event: TaskEvent; percent: number } | null {
-  const snapshot = isRecord(body) && isRecord(body.snapshot) ? body.snapshot : body;
-  if (!isRecord(snapshot)) return null;
-  const { percent, updatedAt, ...fields } = snapshot;
-  const event = asTaskEvent(snapshot.v === 1 ? snapshot : { ...fields, v: 1, at: updatedAt }, taskId);
-  return event && { event, percent: snapshot.v !== 1 && typeof percent === 'number' ? percent : 0 };
+  if (!body || typeof body !== 'object') return null;
+  const { percent, updatedAt, ...fields } = body as Partial<TaskSnapshot>;
+  const event = asTaskEvent({ ...fields, v: 1, at: updatedAt }, taskId);
+  return event && { event, percent: typeof percent === 'number' ? percent : 0 };
 }

@@ -146,6 +146,14 @@ describe('fromAbly(): watchTask over an app’s own ably-js connection', () => {
     expect(endpoint.requests).toBe(requests);
   });
 
+  it('refuses the watch options connect() refuses, with the same message', () => {
+    const realtime = new FakeAblyRealtime();
+    expect(() => fromAbly(realtime, { statusEndpoint: '/tasks' })).toThrow(
+      expect.objectContaining({ code: 'INLOOP_CONFIG_INVALID', message: expect.stringContaining('{id}') }),
+    );
+    expect(() => fromAbly(realtime, { stallAfterMs: -1 })).toThrow(/`stallAfterMs` must be a positive number/);
+  });
+
   it('unsubscribes its listeners when the watch stops', () => {
     const { channel, stop, views } = setup();
     stop();

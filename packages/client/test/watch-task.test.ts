@@ -1,6 +1,7 @@
-import type { TaskEvent } from '@inloop/protocol';
+import { applyTaskEvent, type TaskEvent } from '@inloop/protocol';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { TaskView } from '../src/task-view.js';
+import type { FetchLike } from '../src/transport.js';
 import { watchTaskOn } from '../src/watch-task.js';
 import type { WatchSettings } from '../src/watch-settings.js';
 import { FakeEnvironment, FakeFeed, FakeStatusEndpoint } from './fake-feed.js';
@@ -10,6 +11,8 @@ const TASK = 'task-1';
 function event(seq: number, patch: Partial<TaskEvent> = {}): TaskEvent {
   return { v: 1, task: TASK, seq, at: 1_700_000_000_000 + seq, state: 'running', attempt: 1, ...patch };
 }
+
+const snapshotOf = (taskEvent: TaskEvent) => applyTaskEvent(undefined, taskEvent);
 
 function progress(seq: number, percent: number): TaskEvent {
   return event(seq, { progress: { done: percent, percent, message: `at ${percent}` } });
@@ -86,6 +89,36 @@ describe('watchTask', () => {
     feed.handlers?.onSubscribed();
     await vi.advanceTimersByTimeAsync(0);
     expect(last()).toMatchObject({ seq: 4, percent: 70 });
+  });
+
+  it('ignores status answers that are not a snapshot of the task, and shows the one that is', async () => {
+    const answers: unknown[] = [
+      null,
+      [1, 2],
+      'text',
+      { error: 'no such task' },
+      { ...snapshotOf(progress(4, 40)), task: 'other' },
+    ];
+    answers.push(snapshotOf(progress(5, 50)));
+    const fetch: FetchLike = async () => Response.json(answers.shift());
+    const feed = new FakeFeed();
+    const views: TaskView[] = [];
+    watchTaskOn(feed, TASK, (view) => views.push(view), {
+      stallAfterMs: 10_000,
+      pollBackoff: {},
+      environmentEvents: null,
+      statusHeaders: () => ({}),
+      statusUrl: (id) => `/tasks/${id}`,
+      fetch,
+    });
+    for (let read = 0; read < 5; read++) {
+      feed.handlers?.onSubscribed();
+      await vi.advanceTimersByTimeAsync(0);
+    }
+    expect(views).toEqual([]);
+    feed.handlers?.onSubscribed();
+    await vi.waitFor(() => expect(views).toHaveLength(1));
+    expect(views[0]).toMatchObject({ taskId: TASK, seq: 5, percent: 50, message: 'at 50', state: 'running' });
   });
 
   it('catches up when the tab becomes visible again or the network comes back', async () => {
