@@ -8,7 +8,13 @@ import {
   type WebSocketConstructor,
 } from './transport.js';
 import { CLIENT_VERSION } from './version.js';
-import { headersOf, positiveMs, resolveWatchSettings, type WatchOptions, type WatchSettings } from './watch-settings.js';
+import {
+  headersOf,
+  positiveMs,
+  resolveWatchSettings,
+  type WatchOptions,
+  type WatchSettings,
+} from './watch-settings.js';
 
 export type HeadersSource = Record<string, string> | (() => Record<string, string>);
 
