@@ -36,16 +36,22 @@ let page: Page | undefined;
 let fallbackScriptRequests = 0;
 const CORE_SCRIPT = `/${BROWSER_BUNDLES.iife.file}`;
 const FALLBACK_SCRIPT = `/${BROWSER_BUNDLES.http.file}`;
+const FULL_SCRIPT = `/${BROWSER_BUNDLES.full.file}`;
+/** The page that loads the full bundle instead of the core. */
+const FULL_PAGE = '/full';
 
 /**
- * Serves the core IIFE bundle and the HTTP fallback it loads on demand (built now from source, as
- * `npm run build` would), and an empty page that includes only the core.
+ * Serves the core IIFE bundle, the HTTP fallback it loads on demand and the full bundle (built now from source,
+ * as `npm run build` would), an empty page that includes only the core, and one that includes the full bundle.
  */
 async function startPageServer(): Promise<void> {
-  const [[core], [fallback]] = await Promise.all([buildBrowserBundle('iife'), buildBrowserBundle('http')]);
+  const [[core], [fallback], [full]] = await Promise.all(
+    (['iife', 'http', 'full'] as const).map((name) => buildBrowserBundle(name)),
+  );
   const scripts = new Map([
     [CORE_SCRIPT, core?.text],
     [FALLBACK_SCRIPT, fallback?.text],
+    [FULL_SCRIPT, full?.text],
   ]);
   pageServer = createServer((request, response) => {
     const script = scripts.get(request.url ?? '');
@@ -53,7 +59,8 @@ async function startPageServer(): Promise<void> {
     if (script) {
       response.writeHead(200, { 'content-type': 'text/javascript' }).end(script);
     } else {
-      const html = `<!doctype html><title>inloop</title><script src="${CORE_SCRIPT}"></script>`;
+      const src = request.url === FULL_PAGE ? FULL_SCRIPT : CORE_SCRIPT;
+      const html = `<!doctype html><title>inloop</title><script src="${src}"></script>`;
       response.writeHead(200, { 'content-type': 'text/html' }).end(html);
     }
   });
@@ -246,6 +253,84 @@ describe('@inloop/client bundle in Chromium', () => {
     await setVisibility(target, 'visible');
     // No status endpoint on this page: the resubscribed cache channel replays the missed event.
     await waitForView(target, { seq: 2, percent: 45 });
+  }, 60_000);
+
+  it('runs presence member lists, user sign-in and client events from the full bundle', async () => {
+    const context = await browser.newContext();
+    const target = await context.newPage();
+    page = target;
+    await target.goto(`${pageOrigin}${FULL_PAGE}`);
+    await target.evaluate(
+      async ({ key, port, appUrl }) => {
+        type Sdk = typeof import('../packages/client/src/index.js') & {
+          PresenceMembers: typeof import('../packages/client/src/presence.js').PresenceMembers;
+          UserSession: typeof import('../packages/client/src/user.js').UserSession;
+        };
+        const w = window as unknown as Record<string, unknown> & { Inloop: Sdk };
+        const { Inloop } = w;
+        const open = () =>
+          Inloop.connect({
+            key,
+            wsHost: '127.0.0.1',
+            wsPort: port,
+            forceTLS: false,
+            authEndpoint: `${appUrl}/auth`,
+            userAuthEndpoint: `${appUrl}/user-auth`,
+            presence: Inloop.PresenceMembers,
+          });
+        const [first, second] = [open(), open()];
+        const received: Record<string, unknown[]> = { added: [], typing: [], notes: [] };
+        w.received = received;
+        const room = first.subscribe('presence-browser-room');
+        w.room = room;
+        room.bind('pusher:member_added', (member) => received.added!.push(member));
+        const chat = second.subscribe('private-browser-chat');
+        chat.bind('client-typing', (data) => received.typing!.push(data));
+        w.chat = first.subscribe('private-browser-chat');
+        const session = new Inloop.UserSession(first);
+        session.bind('note', (data) => received.notes!.push(data));
+        w.user = await session.signin();
+        second.subscribe('presence-browser-room');
+      },
+      { key: APP.key, port: running.port, appUrl: app.url },
+    );
+    type Room = { members: { count: number; me: { id: string } | null } };
+    await target.waitForFunction(() => (window as unknown as { room: Room }).room.members.count === 2, null, WAIT);
+    const seen = await target.evaluate(() => {
+      const w = window as unknown as { room: Room; received: Record<string, unknown[]>; user: { id: string } };
+      return { me: w.room.members.me, added: w.received.added, user: w.user };
+    });
+    expect(seen.user.id).toBe('user-7');
+    expect(seen.added).toHaveLength(1);
+    expect(seen.added[0]).toMatchObject({ info: { name: 'tester' } });
+    expect(seen.me?.id).toMatch(/^user-/);
+
+    await server.sendToUser('user-7', 'note', { text: 'hi' });
+    await target.waitForFunction(
+      () => (window as unknown as { received: { notes: unknown[] } }).received.notes.length === 1,
+      null,
+      WAIT,
+    );
+    await target.waitForFunction(
+      () => (window as unknown as { chat: { subscribed: boolean } }).chat.subscribed,
+      null,
+      WAIT,
+    );
+    await target.evaluate(() =>
+      (window as unknown as { chat: { trigger(event: string, data: unknown): boolean } }).chat.trigger(
+        'client-typing',
+        { on: true },
+      ),
+    );
+    await target.waitForFunction(
+      () => (window as unknown as { received: { typing: unknown[] } }).received.typing.length === 1,
+      null,
+      WAIT,
+    );
+    expect(await target.evaluate(() => (window as unknown as { received: unknown }).received)).toMatchObject({
+      notes: [{ text: 'hi' }],
+      typing: [{ on: true }],
+    });
   }, 60_000);
 });
 

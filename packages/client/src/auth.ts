@@ -29,8 +29,9 @@ async function postForm<T>(
   try {
     const response = await fetchOf(options)(endpoint, {
       method: 'POST',
-      headers: { 'Content-Type': 'application/x-www-form-urlencoded', ...options.authHeaders() },
-      body: new URLSearchParams(form).toString(),
+      headers: options.authHeaders(),
+      // fetch sends URLSearchParams as application/x-www-form-urlencoded, as pusher-js posts it.
+      body: new URLSearchParams(form),
       credentials: 'same-origin',
     });
     status = response.status;

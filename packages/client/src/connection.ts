@@ -4,7 +4,6 @@ import { Emitter } from './emitter.js';
 import { decodeFrame } from './frame.js';
 import type { ResolvedOptions } from './options.js';
 import type { Transport, TransportClose, TransportFactory, TransportName } from './transport.js';
-import { transportFactories } from './transports/index.js';
 
 export type ConnectionState = 'initialized' | 'connecting' | 'connected' | 'unavailable' | 'failed' | 'disconnected';
 
@@ -56,7 +55,7 @@ export class Connection extends Emitter<ConnectionEvents> {
   /** The network came back or the tab is visible again: prove the connection alive, or retry now. */
   readonly check: () => void;
 
-  constructor(options: ResolvedOptions, factories: Record<TransportName, TransportFactory> = transportFactories) {
+  constructor(options: ResolvedOptions, factories: Record<TransportName, TransportFactory>) {
     super();
     const order = options.transports;
     const backoff = new Backoff(options.backoff);
@@ -99,11 +98,14 @@ export class Connection extends Emitter<ConnectionEvents> {
       clearTimeout(idleTimer);
       current?.transport.send(encodeClientFrame('pusher:ping'));
       pongTimer = setTimeout(() => {
-        const dead = current;
-        if (!dead) return;
-        dead.transport.close();
-        onClose(dead, { code: 4201, reason: 'no answer to ping' });
+        if (current) abandon(current, 4201, 'no answer to ping');
       }, pongTimeoutMs);
+    };
+
+    /** Gives up on an attempt the server did not close itself, as if it had closed with `code`. */
+    const abandon = (attempt: Attempt, code: number, reason: string) => {
+      attempt.transport.close();
+      onClose(attempt, { code, reason });
     };
 
     const drop = (attempt: Attempt | null) => {
@@ -140,10 +142,10 @@ export class Connection extends Emitter<ConnectionEvents> {
         },
         options,
       );
-      attempt.handshakeTimer = setTimeout(() => {
-        attempt.transport.close();
-        onClose(attempt, { code: 1006, reason: `no handshake over ${name} within ${options.connectTimeoutMs} ms` });
-      }, options.connectTimeoutMs);
+      attempt.handshakeTimer = setTimeout(
+        () => abandon(attempt, 1006, `no handshake over ${name} within ${options.connectTimeoutMs} ms`),
+        options.connectTimeoutMs,
+      );
       if (asProbe) probe = attempt;
       else current = attempt;
     };
@@ -171,10 +173,7 @@ export class Connection extends Emitter<ConnectionEvents> {
 
     const onEstablished = (attempt: Attempt, data: Record<string, unknown>) => {
       const socketId = data.socket_id;
-      if (typeof socketId !== 'string') {
-        attempt.transport.close();
-        return onClose(attempt, { code: 1006, reason: 'handshake without a socket_id' });
-      }
+      if (typeof socketId !== 'string') return abandon(attempt, 1006, 'handshake without a socket_id');
       clearTimeout(attempt.handshakeTimer);
       attempt.established = true;
       if (attempt === probe) {
