@@ -34,6 +34,7 @@ function buildBundle() {
     "export { createRelay } from '@inloop/relay';",
     "export { connect } from '@inloop/client';",
     "export { signChannelAuthorization } from '@inloop/protocol/signing';",
+    "export { applyTaskEvent } from '@inloop/protocol';",
   ]);
 }
 
@@ -207,8 +208,11 @@ function nextMessage(child, tag, timeoutMs, what) {
   });
 }
 
-/** The app: channel authorization and the task status endpoint, answering from the tasks' true state. */
-async function startAppServer(signChannelAuthorization, truth) {
+/**
+ * The app: channel authorization and the task status endpoint, answering from the tasks' true state with the
+ * snapshot @inloop/server's `GET /tasks/:id` would give.
+ */
+async function startAppServer({ signChannelAuthorization, applyTaskEvent }, truth) {
   const server = createServer((request, response) => {
     let body = '';
     request.on('data', (chunk) => {
@@ -223,7 +227,7 @@ async function startAppServer(signChannelAuthorization, truth) {
       }
       const taskId = decodeURIComponent(request.url.replace(/^\/tasks\//, ''));
       const event = truth.get(taskId);
-      return event ? json(200, event) : json(404, { error: 'unknown task' });
+      return event ? json(200, applyTaskEvent(undefined, event)) : json(404, { error: 'unknown task' });
     });
   });
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -273,7 +277,7 @@ async function main() {
   const started = now();
   const bundleFile = await buildBundle();
   bundlePath = bundleFile;
-  const { signChannelAuthorization } = await loadBundle();
+  const bundle = await loadBundle();
   const { default: PusherServer } = await import('pusher');
   const prefix = `bench-reconnect-${process.pid}`;
   const relayPort = await freePort();
@@ -294,7 +298,7 @@ async function main() {
     return { relay, at };
   };
 
-  const app = await startAppServer(signChannelAuthorization, truth);
+  const app = await startAppServer(bundle, truth);
   let publisher;
   try {
     let { relay } = await startRelayProcess();
