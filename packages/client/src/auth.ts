@@ -30,9 +30,9 @@ async function postForm<T>(
     const response = await fetchOf(options)(endpoint, {
       method: 'POST',
       headers: options.authHeaders(),
-      // fetch sends URLSearchParams as application/x-www-form-urlencoded, as pusher-js posts it.
+      // fetch sends URLSearchParams as application/x-www-form-urlencoded, as pusher-js posts it, and with the
+      // page's cookies to its own origin (fetch's default credentials, `same-origin`).
       body: new URLSearchParams(form),
-      credentials: 'same-origin',
     });
     status = response.status;
     const answer = response.ok ? await response.json() : await response.body?.cancel();

@@ -1,22 +1,31 @@
+import type { TaskEvent } from '@inloop/protocol';
 import { fetchOf } from './environment.js';
 import { ClientErrorCode, InloopClientError } from './errors.js';
+import { snapshotAsEvent } from './task-view.js';
 import type { WatchSettings } from './watch-settings.js';
 
-/** Reads a task's snapshot from the app's status endpoint; undefined when the task is not known (404). */
-export async function fetchTaskStatus(
+/**
+ * Reads a task's snapshot from the app's status endpoint, as an event to fold with the percent it showed;
+ * undefined while the task is unknown (404). Any other answer is an error that says what came back.
+ */
+export async function readTaskStatus(
   settings: Pick<WatchSettings, 'statusUrl' | 'statusHeaders' | 'fetch'>,
   taskId: string,
-): Promise<unknown> {
+): Promise<{ event: TaskEvent; percent: number } | undefined> {
   const url = settings.statusUrl!(taskId);
   const response = await fetchOf(settings)(url, {
     headers: { Accept: 'application/json', ...settings.statusHeaders() },
-    credentials: 'same-origin',
     cache: 'no-store',
   });
-  if (response.ok) return response.json();
-  await response.body?.cancel();
-  if (response.status !== 404) {
-    const { status } = response;
-    throw new InloopClientError(ClientErrorCode.StatusFailed, `GET ${url} answered ${status}`, status);
+  const { status } = response;
+  let answer = `${status}`;
+  if (response.ok) {
+    const read = snapshotAsEvent(await response.json(), taskId);
+    if (read) return read;
+    answer += " without the task's snapshot";
+  } else {
+    await response.body?.cancel();
+    if (status === 404) return undefined;
   }
+  throw new InloopClientError(ClientErrorCode.StatusFailed, `GET ${url} answered ${answer}`, status);
 }

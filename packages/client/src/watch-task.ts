@@ -8,9 +8,9 @@ import {
 import { Backoff } from './backoff.js';
 import { reportListenerError } from './emitter.js';
 import { onGapClosed } from './environment-events.js';
-import { fetchTaskStatus } from './status.js';
+import { readTaskStatus } from './status.js';
 import type { TaskFeed } from './task-feed.js';
-import { asTaskEvent, snapshotAsEvent, type TaskView, viewOf } from './task-view.js';
+import { asTaskEvent, type TaskView, viewOf } from './task-view.js';
 import type { WatchSettings } from './watch-settings.js';
 
 export interface WatchTaskOptions {
@@ -42,8 +42,8 @@ export function watchTaskOn(
   let snapshot: TaskSnapshot | undefined;
   let stalled = false;
   let stopped = false;
-  let stallTimer: ReturnType<typeof setTimeout> | null = null;
-  let pollTimer: ReturnType<typeof setTimeout> | null = null;
+  let stallTimer: ReturnType<typeof setTimeout> | undefined;
+  let pollTimer: ReturnType<typeof setTimeout> | undefined;
   const pollBackoff = new Backoff(settings.pollBackoff);
 
   const terminal = () => snapshot !== undefined && isTerminalState(snapshot.state);
@@ -57,11 +57,11 @@ export function watchTaskOn(
   }
 
   function armStallTimer(): void {
-    if (stallTimer) clearTimeout(stallTimer);
-    stallTimer = null;
+    clearTimeout(stallTimer);
+    stallTimer = undefined;
     if (snapshot?.state !== 'running') return;
     stallTimer = setTimeout(() => {
-      stallTimer = null;
+      stallTimer = undefined;
       if (stopped || snapshot?.state !== 'running') return;
       stalled = true;
       notify();
@@ -82,8 +82,7 @@ export function watchTaskOn(
   async function catchUp(): Promise<void> {
     if (!settings.statusUrl || stopped) return;
     try {
-      const body = await fetchTaskStatus(settings, taskId);
-      const read = body === undefined ? null : snapshotAsEvent(body, taskId);
+      const read = await readTaskStatus(settings, taskId);
       if (read) accept(read.event, read.percent);
     } catch (error) {
       options.onError?.(error);
@@ -91,15 +90,15 @@ export function watchTaskOn(
   }
 
   function stopPolling(): void {
-    if (pollTimer) clearTimeout(pollTimer);
-    pollTimer = null;
+    clearTimeout(pollTimer);
+    pollTimer = undefined;
   }
 
   function schedulePoll(): void {
     if (pollTimer || stopped || terminal() || !settings.statusUrl || feed.realtime() !== 'down') return;
     pollTimer = setTimeout(async () => {
       await catchUp();
-      pollTimer = null;
+      pollTimer = undefined;
       schedulePoll();
     }, pollBackoff.next());
   }
@@ -135,7 +134,7 @@ export function watchTaskOn(
     if (stopped) return;
     stopped = true;
     stopPolling();
-    if (stallTimer) clearTimeout(stallTimer);
+    clearTimeout(stallTimer);
     for (const stop of stops) stop();
   };
 }

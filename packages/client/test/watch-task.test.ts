@@ -91,34 +91,43 @@ describe('watchTask', () => {
     expect(last()).toMatchObject({ seq: 4, percent: 70 });
   });
 
-  it('ignores status answers that are not a snapshot of the task, and shows the one that is', async () => {
-    const answers: unknown[] = [
-      null,
-      [1, 2],
-      'text',
-      { error: 'no such task' },
-      { ...snapshotOf(progress(4, 40)), task: 'other' },
-    ];
-    answers.push(snapshotOf(progress(5, 50)));
+  it('reports status answers that are not a snapshot of the task through onError, and shows the one that is', async () => {
+    const answers: unknown[] = [null, [1, 2], 'text', { error: 'no such task' }];
+    answers.push({ ...snapshotOf(progress(4, 40)), task: 'other' }, snapshotOf(progress(5, 50)));
     const fetch: FetchLike = async () => Response.json(answers.shift());
     const feed = new FakeFeed();
     const views: TaskView[] = [];
-    watchTaskOn(feed, TASK, (view) => views.push(view), {
-      stallAfterMs: 10_000,
-      pollBackoff: {},
-      environmentEvents: null,
-      statusHeaders: () => ({}),
-      statusUrl: (id) => `/tasks/${id}`,
-      fetch,
-    });
+    const errors: unknown[] = [];
+    watchTaskOn(
+      feed,
+      TASK,
+      (view) => views.push(view),
+      {
+        stallAfterMs: 10_000,
+        pollBackoff: {},
+        environmentEvents: null,
+        statusHeaders: () => ({}),
+        statusUrl: (id) => `/tasks/${id}`,
+        fetch,
+      },
+      { onError: (error) => errors.push(error) },
+    );
     for (let read = 0; read < 5; read++) {
       feed.handlers?.onSubscribed();
-      await vi.advanceTimersByTimeAsync(0);
+      await vi.waitFor(() => expect(errors).toHaveLength(read + 1));
     }
     expect(views).toEqual([]);
+    for (const error of errors) {
+      expect(error).toMatchObject({
+        code: 'INLOOP_STATUS_FAILED',
+        status: 200,
+        message: `GET /tasks/${TASK} answered 200 without the task's snapshot`,
+      });
+    }
     feed.handlers?.onSubscribed();
     await vi.waitFor(() => expect(views).toHaveLength(1));
     expect(views[0]).toMatchObject({ taskId: TASK, seq: 5, percent: 50, message: 'at 50', state: 'running' });
+    expect(errors).toHaveLength(5);
   });
 
   it('catches up when the tab becomes visible again or the network comes back', async () => {
