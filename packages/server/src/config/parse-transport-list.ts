@@ -1,4 +1,5 @@
 import { ConfigError } from '../errors.js';
+import { parseUrlList } from './parse-url-list.js';
 
 /** How the transports of a list are used: all at once, or one at a time in order. */
 export type TransportListMode = 'fanOut' | 'failover';
@@ -24,11 +25,16 @@ function modeOf(value: unknown): TransportListMode | undefined {
 }
 
 /**
- * Reads the list forms of a transport config: a plain array (fan-out), `{ fanOut: [...] }` or
- * `{ failover: [...], coolDownMs? }`. Returns undefined for anything else (a single transport).
- * Entries are checked only for list nesting; each is validated when its transport is created.
+ * Reads the list forms of a transport config: a plain array (fan-out), `{ fanOut: [...] }`,
+ * `{ failover: [...], coolDownMs? }`, or one string of several URLs (`failover url1 url2`, see parseUrlList).
+ * Returns undefined for anything else (a single transport). Entries are checked only for list nesting;
+ * each is validated when its transport is created.
  */
 export function parseTransportList(input: unknown): TransportListConfig | undefined {
+  if (typeof input === 'string') {
+    const list = parseUrlList(input);
+    return list && parseTransportList(list);
+  }
   if (Array.isArray(input)) {
     if (input.length === 0) throw new ConfigError(['a transport list cannot be empty — e.g. [pusherUrl, relayUrl]']);
     return { mode: 'fanOut', label: 'list', entries: checkEntries('list', undefined, input) };
