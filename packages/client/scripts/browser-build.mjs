@@ -143,7 +143,7 @@ export async function buildBrowserBundle(name) {
  * page downloads (pusher-js ships through terser too). Only its safe transforms.
  */
 async function compress(code, module) {
-  const result = await minify(code, { module, compress: { passes: 4 }, format: { comments: false } });
+  const result = await minify(code, { module, compress: { passes: 3 }, format: { comments: false } });
   return result.code;
 }
 
