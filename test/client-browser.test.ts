@@ -45,9 +45,11 @@ const FULL_PAGE = '/full';
  * as `npm run build` would), an empty page that includes only the core, and one that includes the full bundle.
  */
 async function startPageServer(): Promise<void> {
-  const [[core], [fallback], [full]] = await Promise.all(
-    (['iife', 'http', 'full'] as const).map((name) => buildBrowserBundle(name)),
-  );
+  const [[core], [fallback], [full]] = await Promise.all([
+    buildBrowserBundle('iife'),
+    buildBrowserBundle('http'),
+    buildBrowserBundle('full'),
+  ]);
   const scripts = new Map([
     [CORE_SCRIPT, core?.text],
     [FALLBACK_SCRIPT, fallback?.text],
@@ -297,7 +299,7 @@ describe('@inloop/client bundle in Chromium', () => {
     type Room = { members: { count: number; me: { id: string } | null } };
     await target.waitForFunction(() => (window as unknown as { room: Room }).room.members.count === 2, null, WAIT);
     const seen = await target.evaluate(() => {
-      const w = window as unknown as { room: Room; received: Record<string, unknown[]>; user: { id: string } };
+      const w = window as unknown as { room: Room; received: { added: unknown[] }; user: { id: string } };
       return { me: w.room.members.me, added: w.received.added, user: w.user };
     });
     expect(seen.user.id).toBe('user-7');

@@ -6,12 +6,12 @@
 import type { AddressInfo } from 'node:net';
 import Fastify, { type FastifyInstance } from 'fastify';
 import PusherServer from 'pusher';
-import Pusher from 'pusher-js';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { TaskEvent } from '@inloop/protocol';
 import { createRelay, type Relay } from '@inloop/relay';
 import { createNotifier, type Logger, type Notifier } from '@inloop/server';
 import { inloopPlugin } from '@inloop/server/fastify';
+import { Pusher } from './helpers/pusher-js.js';
 
 const APP = { id: 'app-1', key: 'relay-key', secret: 'relay-secret-7a' };
 const quiet: Logger = { debug() {}, info() {}, warn() {}, error() {} };

@@ -1,4 +1,4 @@
-import type { SetupServerApi } from 'msw/node';
+import type { SetupServer } from 'msw/node';
 import { afterAll, beforeAll } from 'vitest';
 import { createLogger } from '../../examples/progress-demo/src/log.js';
 import { createDemoWorker } from '../../examples/progress-demo/src/worker.js';
@@ -14,7 +14,7 @@ export interface HostedDemo {
 }
 
 /** Starts the demo with `inloopUrl` before a file's tests and stops it after them, with msw listening meanwhile. */
-export function useHostedDemo(inloopUrl: string, provider: SetupServerApi): HostedDemo {
+export function useHostedDemo(inloopUrl: string, provider: SetupServer): HostedDemo {
   let worker: ReturnType<typeof createDemoWorker> | undefined;
   const demo = {
     async signIn() {

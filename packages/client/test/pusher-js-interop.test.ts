@@ -1,7 +1,7 @@
 import { TASK_EVENT_NAME, taskChannel } from '@inloop/protocol';
 import type PusherServer from 'pusher';
-import Pusher from 'pusher-js';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { Pusher } from '../../../test/helpers/pusher-js.js';
 import { fromPusherJs, type PusherJsLike } from '../src/adapters/index.js';
 import type { Channel, TaskView } from '../src/index.js';
 import type { TransportName } from '../src/transport.js';

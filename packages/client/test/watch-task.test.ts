@@ -59,7 +59,7 @@ describe('watchTask', () => {
     feed.deliver(progress(2, 30));
     feed.deliver(progress(3, 60));
     feed.deliver({ ...progress(9, 90), task: 'other' });
-    feed.deliver('not json at all');
+    feed.deliver('not json at all' as unknown as TaskEvent); // deliberately not an event
     expect(views).toHaveLength(1);
     expect(last()).toMatchObject({ seq: 3, percent: 60 });
     feed.deliver(event(5, { state: 'succeeded', result: { url: '/r' } }));

@@ -1,6 +1,6 @@
 import PusherServer from 'pusher';
-import Pusher from 'pusher-js';
 import WebSocket from 'ws';
+import { Pusher } from '../../../test/helpers/pusher-js.js';
 import { createRelay, type Relay, type RelayOptions } from '../src/index.js';
 
 export const APP = { id: 'app-1', key: 'key-1', secret: 'secret-1' } as const;
@@ -34,7 +34,7 @@ export async function startRelay(overrides: Partial<RelayOptions> = {}): Promise
 
 export interface ClientOptions {
   /** Presence data for presence channels: what the auth endpoint would sign. */
-  presence?: { user_id: string; user_info?: unknown };
+  presence?: PusherServer.PresenceChannelData;
   user?: { id: string; [key: string]: unknown };
   /** Make the channel authorizer refuse with this error. */
   refuseAuth?: boolean;

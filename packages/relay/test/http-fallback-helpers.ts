@@ -1,5 +1,5 @@
 import type PusherServer from 'pusher';
-import Pusher from 'pusher-js';
+import { Pusher } from '../../../test/helpers/pusher-js.js';
 import { APP } from './helpers.js';
 
 export type FallbackTransport = 'xhr_streaming' | 'xhr_polling';
@@ -11,7 +11,7 @@ export interface FallbackClientOptions {
   httpPort: number;
   /** Signs private and presence subscriptions, as an app's auth endpoint would. */
   server: PusherServer;
-  presence?: { user_id: string; user_info?: unknown };
+  presence?: PusherServer.PresenceChannelData;
   key?: string;
 }
 

@@ -1,6 +1,6 @@
 import Echo from 'laravel-echo';
-import Pusher from 'pusher-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Pusher } from '../../../test/helpers/pusher-js.js';
 import { pusherClient, type RunningRelay, startRelay } from './helpers.js';
 
 let running: RunningRelay;

@@ -1,9 +1,10 @@
 import { createServer } from 'node:net';
 import { Redis } from 'ioredis';
-import type Pusher from 'pusher-js';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Pusher } from '../../../test/helpers/pusher-js.js';
 import { cliConfig } from '../src/cli-options.js';
 import { parseRelayConfig, type RelayConfigError } from '../src/index.js';
+import type { RelayCoreImpl } from '../src/relay-core.js';
 import { startNode, until } from './cluster/in-process.js';
 import { deleteKeys, killRelayConnections, REDIS_URL, uniquePrefix } from './cluster/redis-keys.js';
 import { eventuallyDelivered } from './cluster/delivery.js';
@@ -191,11 +192,12 @@ describe('redis adapter: connection quota across nodes', () => {
     const first = RawClient.forRelay(q1.port);
     const second = RawClient.forRelay(q2.port);
     await Promise.all([first.socketId(), second.socketId()]);
-    await until(() => q1.relay.core.adapter.connectionCount(APP.id) === 2);
+    // createRelay's core is a RelayCoreImpl (Relay types it as the narrower RelayCore); its adapter counts the cluster.
+    await until(() => (q1.relay.core as RelayCoreImpl).adapter.connectionCount(APP.id) === 2);
     const third = RawClient.forRelay(q1.port);
     expect(await third.closed()).toBe(4004);
     second.close();
-    await until(() => q1.relay.core.adapter.connectionCount(APP.id) === 1);
+    await until(() => (q1.relay.core as RelayCoreImpl).adapter.connectionCount(APP.id) === 1);
     const fourth = RawClient.forRelay(q1.port);
     await fourth.socketId();
     first.close();

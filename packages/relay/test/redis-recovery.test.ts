@@ -1,5 +1,5 @@
-import type Pusher from 'pusher-js';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Pusher } from '../../../test/helpers/pusher-js.js';
 import { eventuallyDelivered } from './cluster/delivery.js';
 import { until } from './cluster/in-process.js';
 import { memberEvent, memberIds } from './cluster/presence.js';

@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
-import type Pusher from 'pusher-js';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Pusher } from '../../../test/helpers/pusher-js.js';
 import type { RelayCoreImpl } from '../src/relay-core.js';
 import { deleteKeys, uniquePrefix } from './cluster/redis-keys.js';
 import { CliBundle, type RelayProcess } from './cluster/relay-process.js';

@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type Pusher from 'pusher-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Pusher } from '../../../test/helpers/pusher-js.js';
+import type { RelayCoreImpl } from '../src/relay-core.js';
 import { APP, disconnectAll, pusherClient, type RunningRelay, startRelay, subscribed } from './helpers.js';
 
 interface WebhookEventBody {
@@ -56,7 +57,9 @@ afterAll(async () => {
 /** Disconnects a client and waits until its node has let go of every connection it held. */
 async function leave(client: Pusher, node: RunningRelay, remaining: number): Promise<void> {
   client.disconnect();
-  while (node.relay.core.connections.size > remaining) await new Promise((resolve) => setTimeout(resolve, 10));
+  // createRelay's core is a RelayCoreImpl (Relay types it as the narrower RelayCore), which tracks its connections.
+  const core = node.relay.core as RelayCoreImpl;
+  while (core.connections.size > remaining) await new Promise((resolve) => setTimeout(resolve, 10));
 }
 
 const flushBoth = () => Promise.all([nodeA.relay.webhooks.flush(), nodeB.relay.webhooks.flush()]);

@@ -103,7 +103,8 @@ describe('webhooks', () => {
     alice.disconnect();
     await receiver.until(() => hasEvent(receiver.events(), 'channel_vacated', 'presence-room'));
 
-    const pusher = new PusherServer({ appId: APP.id, key: APP.key, secret: APP.secret });
+    // Webhook validation needs no host or cluster (pusher's types require one: only its REST calls use it).
+    const pusher = new PusherServer({ appId: APP.id, key: APP.key, secret: APP.secret } as PusherServer.Options);
     for (const request of receiver.requests) {
       expect(request.headers['x-pusher-key']).toBe(APP.key);
       expect(pusher.webhook(request).isValid()).toBe(true);
@@ -138,8 +139,9 @@ describe('webhooks', () => {
     await subscribed(pusherClient(running), 'news');
     await receiver.until(() => receiver.requests.length > 0);
     const request = receiver.requests[0] as ReceivedRequest;
-    const pusher = new PusherServer({ appId: APP.id, key: APP.key, secret: APP.secret });
-    const other = new PusherServer({ appId: APP.id, key: APP.key, secret: 'another-secret' });
+    // Webhook validation needs no host or cluster (pusher's types require one: only its REST calls use it).
+    const pusher = new PusherServer({ appId: APP.id, key: APP.key, secret: APP.secret } as PusherServer.Options);
+    const other = new PusherServer({ appId: APP.id, key: APP.key, secret: 'another-secret' } as PusherServer.Options);
     expect(pusher.webhook(request).isValid()).toBe(true);
     expect(other.webhook(request).isValid()).toBe(false);
     expect(pusher.webhook({ ...request, rawBody: request.rawBody.replace('news', 'nevs') }).isValid()).toBe(false);

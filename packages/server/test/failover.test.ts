@@ -4,7 +4,6 @@
  */
 import { HttpResponse, http } from 'msw';
 import { setupServer } from 'msw/node';
-import Pusher from 'pusher-js';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createRelay, type Relay } from '@inloop/relay';
 import {
@@ -16,6 +15,7 @@ import {
   type Transport,
   type TransportInput,
 } from '@inloop/server';
+import { Pusher } from '../../../test/helpers/pusher-js.js';
 import { type RecordedLog, recordingLogger, waitFor } from './helpers.js';
 
 const SECRET = 'failover-secret-9q';

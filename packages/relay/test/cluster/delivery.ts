@@ -1,5 +1,5 @@
 import type PusherServer from 'pusher';
-import type Pusher from 'pusher-js';
+import type { Pusher } from '../../../../test/helpers/pusher-js.js';
 
 /**
  * Triggers through `node` until `client` gets one of the events: a node that just reconnected

@@ -1,4 +1,4 @@
-import type Pusher from 'pusher-js';
+import type { Pusher } from '../../../../test/helpers/pusher-js.js';
 
 /** The member ids pusher-js shows for a presence channel, sorted. */
 export function memberIds(client: Pusher, channel: string): string[] {
