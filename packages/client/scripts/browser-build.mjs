@@ -10,10 +10,19 @@ const protocolSrc = join(packageDir, '..', 'protocol', 'src');
 /**
  * The browser bundles, by name. `iife` is the core (the global `Inloop`, the size the benchmark measures): it
  * loads `http` with a script tag the first time a websocket cannot be used. `esm` is split the same way by its
- * dynamic import. `full` carries everything at once: the HTTP fallback, presence, sign-in and the adapters.
+ * dynamic import; `esm-presence`, `esm-user` and `esm-adapters` go with it (with its property names, `namesOf`).
+ * `full` carries everything at once: the HTTP fallback, presence, sign-in and the adapters.
  */
 export const BROWSER_BUNDLES = {
-  esm: { entry: 'index', format: 'esm', file: 'browser/inloop-client.min.js' },
+  esm: { entry: 'index', format: 'esm', file: 'browser/inloop-client.min.js', split: true },
+  'esm-presence': { entry: 'presence', format: 'esm', file: 'browser/inloop-client.presence.min.js', namesOf: 'esm' },
+  'esm-user': { entry: 'user', format: 'esm', file: 'browser/inloop-client.user.min.js', namesOf: 'esm' },
+  'esm-adapters': {
+    entry: 'adapters/index',
+    format: 'esm',
+    file: 'browser/inloop-client.adapters.min.js',
+    namesOf: 'esm',
+  },
   iife: { entry: 'browser', format: 'iife', file: 'inloop-client.iife.js' },
   http: { entry: 'browser-http-fallback', format: 'iife', file: 'inloop-client.http.iife.js', namesOf: 'iife' },
   full: { entry: 'browser-full', format: 'iife', file: 'inloop-client.full.iife.js' },
@@ -54,8 +63,10 @@ const browserEnvironment = swapModule('environment', 'environment.browser');
 const scriptTagFallbackLoader = swapModule('load-http-fallback', 'load-http-fallback.script');
 
 /**
- * Properties that never cross the public API, shortened in the browser bundles. The HTTP fallback IIFE is built
- * apart from the core IIFE that calls it, so it takes the core's names (`namesOf`).
+ * Properties that never cross the public API, shortened in the browser bundles. A bundle built apart from the one
+ * it works with takes that one's names (`namesOf`): the HTTP fallback IIFE the core's, the ES module presence,
+ * sign-in and adapter entries the ES module client's. So a browser bundle goes only with its own entries for
+ * those, never with the npm modules (`@inloop/client/presence`…), which keep the long names.
  */
 const INTERNAL_PROPERTIES = [
   // between the connection and its transports (transport.ts), and the endpoints it hands them
@@ -97,7 +108,7 @@ export function browserBuildOptions(name, mangleCache) {
   const bundle = BROWSER_BUNDLES[name];
   if (!bundle) throw new Error(`unknown browser bundle "${name}": one of ${Object.keys(BROWSER_BUNDLES).join(', ')}`);
   const outfile = join(packageDir, 'dist', bundle.file);
-  const split = bundle.format === 'esm';
+  const split = bundle.split === true;
   return {
     entryPoints: { [split ? 'inloop-client.min' : bundle.entry]: join(packageDir, 'src', `${bundle.entry}.ts`) },
     bundle: true,
