@@ -18,6 +18,19 @@ function progress(seq: number, percent: number): TaskEvent {
   return event(seq, { progress: { done: percent, percent, message: `at ${percent}` } });
 }
 
+/** Settings of a watch that reads `/tasks/{id}` through `fetch` and hears no page events. */
+function statusSettings(fetch: FetchLike, overrides: Partial<WatchSettings> = {}): WatchSettings {
+  return {
+    stallAfterMs: 10_000,
+    pollBackoff: {},
+    environmentEvents: null,
+    statusHeaders: () => ({}),
+    statusUrl: (id) => `/tasks/${id}`,
+    fetch,
+    ...overrides,
+  };
+}
+
 function setup(overrides: Partial<WatchSettings> = {}, withStatus = true) {
   const feed = new FakeFeed();
   const endpoint = new FakeStatusEndpoint();
@@ -98,20 +111,9 @@ describe('watchTask', () => {
     const feed = new FakeFeed();
     const views: TaskView[] = [];
     const errors: unknown[] = [];
-    watchTaskOn(
-      feed,
-      TASK,
-      (view) => views.push(view),
-      {
-        stallAfterMs: 10_000,
-        pollBackoff: {},
-        environmentEvents: null,
-        statusHeaders: () => ({}),
-        statusUrl: (id) => `/tasks/${id}`,
-        fetch,
-      },
-      { onError: (error) => errors.push(error) },
-    );
+    watchTaskOn(feed, TASK, (view) => views.push(view), statusSettings(fetch), {
+      onError: (error) => errors.push(error),
+    });
     for (let read = 0; read < 5; read++) {
       feed.handlers?.onSubscribed();
       await vi.waitFor(() => expect(errors).toHaveLength(read + 1));
@@ -152,20 +154,9 @@ describe('watchTask', () => {
     endpoint.failNext = 1;
     const errors: unknown[] = [];
     const views: TaskView[] = [];
-    watchTaskOn(
-      feed,
-      TASK,
-      (view) => views.push(view),
-      {
-        stallAfterMs: 10_000,
-        pollBackoff: {},
-        environmentEvents: null,
-        statusHeaders: () => ({}),
-        statusUrl: (id) => `http://app.test/tasks/${id}`,
-        fetch: endpoint.fetch,
-      },
-      { onError: (error) => errors.push(error) },
-    );
+    watchTaskOn(feed, TASK, (view) => views.push(view), statusSettings(endpoint.fetch), {
+      onError: (error) => errors.push(error),
+    });
     feed.handlers?.onSubscribed();
     await vi.waitFor(() => expect(errors).toHaveLength(1));
     expect(errors[0]).toMatchObject({ code: 'INLOOP_STATUS_FAILED', status: 503 });
@@ -254,14 +245,8 @@ describe('watchTask', () => {
     const endpoint = new FakeStatusEndpoint();
     endpoint.record(progress(1, 10));
     const views: TaskView[] = [];
-    watchTaskOn(feed, TASK, (view) => views.push(view), {
-      stallAfterMs: 10_000,
-      pollBackoff: { initialMs: 1_000, maxMs: 1_000 },
-      environmentEvents: null,
-      statusHeaders: () => ({}),
-      statusUrl: (id) => `/tasks/${id}`,
-      fetch: endpoint.fetch,
-    });
+    const settings = statusSettings(endpoint.fetch, { pollBackoff: { initialMs: 1_000, maxMs: 1_000 } });
+    watchTaskOn(feed, TASK, (view) => views.push(view), settings);
     await vi.advanceTimersByTimeAsync(1_000);
     expect(views.at(-1)).toMatchObject({ seq: 1 });
 
