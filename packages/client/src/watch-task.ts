@@ -60,9 +60,12 @@ export function watchTaskOn(
     clearTimeout(stallTimer);
     stallTimer = undefined;
     if (snapshot?.state !== 'running') return;
-    stallTimer = setTimeout(() => {
+    stallTimer = setTimeout(async () => {
       stallTimer = undefined;
-      if (stopped || snapshot?.state !== 'running') return;
+      // Realtime delivery is at most once: the silence may be a lost event, which the status endpoint knows
+      // (unless it is being polled anyway).
+      if (!pollTimer) await catchUp();
+      if (stopped || snapshot?.state !== 'running' || stallTimer) return;
       stalled = true;
       notify();
     }, stallAfterMs);

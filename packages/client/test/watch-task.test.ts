@@ -175,6 +175,29 @@ describe('watchTask', () => {
     expect(last()).toMatchObject({ stalled: false, percent: 20 });
   });
 
+  it('checks the status endpoint before calling a silent task stalled: a lost last event shows up, no stall', async () => {
+    const { feed, endpoint, views, last } = setup({ stallAfterMs: 5_000 });
+    feed.deliver(progress(1, 10));
+    // The task finished, but its last event never reached this page (realtime delivery is at most once).
+    endpoint.record(progress(1, 10));
+    endpoint.record(event(2, { state: 'succeeded', result: { rows: 3 } }));
+    await vi.advanceTimersByTimeAsync(5_000);
+    expect(endpoint.requests).toBe(1);
+    expect(last()).toMatchObject({ state: 'succeeded', percent: 100, result: { rows: 3 }, stalled: false });
+    expect(views.some((view) => view.stalled)).toBe(false);
+  });
+
+  it('marks a task stalled when the status endpoint knows nothing newer, and does not keep asking', async () => {
+    const { feed, endpoint, last } = setup({ stallAfterMs: 5_000 });
+    feed.deliver(progress(1, 10));
+    endpoint.record(progress(1, 10));
+    await vi.advanceTimersByTimeAsync(5_000);
+    expect(endpoint.requests).toBe(1);
+    expect(last()).toMatchObject({ stalled: true, seq: 1 });
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(endpoint.requests).toBe(1);
+  });
+
   it('never marks a queued or finished task stalled', async () => {
     const { feed, views } = setup({ stallAfterMs: 1_000 });
     feed.deliver(event(1, { state: 'queued' }));
@@ -208,7 +231,9 @@ describe('watchTask', () => {
     feed.setStatus('up');
     const afterUp = endpoint.requests;
     await vi.advanceTimersByTimeAsync(120_000);
-    expect(endpoint.requests).toBe(afterUp);
+    // No more polling: only the one check of the silent running task before it is called stalled.
+    expect(endpoint.requests).toBe(afterUp + 1);
+    expect(last()).toMatchObject({ seq: 2, stalled: true });
   });
 
   it('reads the status once more as soon as realtime is back after an outage, then stops polling', async () => {
@@ -223,7 +248,9 @@ describe('watchTask', () => {
     expect(endpoint.requests).toBe(2);
     expect(last()).toMatchObject({ seq: 2, percent: 40 });
     await vi.advanceTimersByTimeAsync(120_000);
-    expect(endpoint.requests).toBe(2);
+    // No more polling: only the one check of the silent running task before it is called stalled.
+    expect(endpoint.requests).toBe(3);
+    expect(last()).toMatchObject({ seq: 2, stalled: true });
   });
 
   it('stops polling once the task is terminal', async () => {
