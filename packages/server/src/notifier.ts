@@ -31,6 +31,11 @@ export interface TaskOptions {
 
 export interface Notifier {
   readonly transport: Transport;
+  /**
+   * The transport carrying events now: with a failover list, the one it currently sends on (to point new
+   * browsers at the same service); otherwise `transport` itself.
+   */
+  activeTransport(): Transport;
   readonly store: TaskStore;
   readonly taskChannelPrefix: string;
   trigger(channels: string | string[], event: string, data: unknown, options?: TriggerOptions): Promise<void>;
@@ -76,6 +81,7 @@ export function createNotifier(config?: TransportInput, options: NotifierOptions
     transport,
     store,
     taskChannelPrefix,
+    activeTransport: () => transport.active?.() ?? transport,
     trigger: (channels, event, data, triggerOptions) => transport.trigger(channels, event, data, triggerOptions),
     triggerBatch: (events) => transport.triggerBatch(events),
     channelOf,

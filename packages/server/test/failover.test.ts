@@ -243,6 +243,29 @@ describe('failover between a relay and Pusher', () => {
     expect((await memoryFirst.authorizeChannel!('1.2', 'private-x')).auth.split(':')[0]).toBe('relay-key');
   });
 
+  it('tells which transport carries events now, and the notifier says the same', async () => {
+    const { transport, clock } = failover({ failover: [PUSHER_URL, closedRelayUrl, relayUrl] });
+    expect(transport.active!().kind).toBe('pusher');
+    pusherDown = true;
+    await transport.trigger(FEED, 'to-the-backup', {});
+    const backup = transport.active!();
+    // The closed relay failed too: the one carrying events is the live relay, the third.
+    expect(backup.kind).toBe('relay');
+    await backup.trigger(FEED, 'direct', {});
+    await waitFor(() => relayEvents.includes('direct'));
+    pusherDown = false;
+    clock.now += 30_000;
+    await transport.trigger(FEED, 'back', {});
+    expect(transport.active!().kind).toBe('pusher');
+
+    const notifier = createNotifier({ failover: [PUSHER_URL, relayUrl] }, { logger: recordingLogger() });
+    expect(notifier.activeTransport().kind).toBe('pusher');
+    await notifier.close();
+    const single = createNotifier('memory://', { logger: recordingLogger() });
+    expect(single.activeTransport()).toBe(single.transport);
+    await single.close();
+  });
+
   it('closes every transport', async () => {
     const closed: string[] = [];
     const fake = (kind: string): Transport => ({

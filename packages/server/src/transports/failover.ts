@@ -102,6 +102,7 @@ export function createFailoverTransport(transports: Transport[], options: Failov
     authorizeChannel: delegate('authorizeChannel'),
     authenticateUser: delegate('authenticateUser'),
     createTokenRequest: delegate('createTokenRequest'),
+    active: () => transports[active]!,
     async close() {
       await Promise.allSettled(transports.map((transport) => transport.close()));
     },

@@ -47,5 +47,7 @@ export interface Transport {
   authenticateUser?(socketId: string, user: UserData): Promise<UserAuthentication>;
   /** An Ably token request limited to the given capability. */
   createTokenRequest?(params: TokenRequestParams): Promise<unknown>;
+  /** A list that sends on one transport at a time (failover): the transport carrying events now. */
+  active?(): Transport;
   close(): Promise<void>;
 }
