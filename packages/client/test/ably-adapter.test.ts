@@ -143,7 +143,9 @@ describe('fromAbly(): watchTask over an app’s own ably-js connection', () => {
     realtime.move('connected');
     const requests = endpoint.requests;
     await vi.advanceTimersByTimeAsync(60_000);
-    expect(endpoint.requests).toBe(requests);
+    // No more polling: only the one check of the silent running task before it is called stalled.
+    expect(endpoint.requests).toBe(requests + 1);
+    expect(views.at(-1)).toMatchObject({ seq: 1, stalled: true });
   });
 
   it('refuses the watch options connect() refuses, with the same message', () => {
