@@ -49,7 +49,8 @@ for (const row of [...rows, peer]) {
 const [ours, , allIn] = rows;
 const ratio = ours.gz / peer.gz;
 console.log(
-  `\n@inloop/client core is ${ratio.toFixed(2)}× pusher-js gzipped: ${ratio <= TARGET_RATIO ? 'within' : 'OVER'} ` +
-    `the ${TARGET_RATIO}× target (${kib(peer.gz * TARGET_RATIO)}). With the HTTP fallback loaded too: ` +
+  `\n@inloop/client core is ${ratio.toFixed(3)}× pusher-js gzipped (${ours.gz} of ${peer.gz} bytes): ` +
+    `${ratio <= TARGET_RATIO ? 'within' : 'OVER'} the ${TARGET_RATIO}× target (${Math.floor(peer.gz * TARGET_RATIO)} bytes). ` +
+    `With the HTTP fallback loaded too: ` +
     `${(allIn.gz / peer.gz).toFixed(2)}×.`,
 );
