@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { type Browser, chromium, type Page, type WebSocketRoute } from 'playwright-core';
+import type { Browser, Page, WebSocketRoute } from 'playwright-core';
 import type PusherServer from 'pusher';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { BROWSER_BUNDLES, buildBrowserBundle } from '../packages/client/scripts/browser-build.mjs';
@@ -14,15 +14,8 @@ import {
   startRelay,
   taskEvent,
 } from '../packages/client/test/relay-harness.js';
+import { launchChromium } from './helpers/chromium.js';
 
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 const WAIT = { timeout: 30_000 };
 
 let running: RunningRelay;
@@ -75,7 +68,7 @@ beforeAll(async () => {
   server = pusherServer(running.port);
   app = await startAppServer(() => server);
   await startPageServer();
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  browser = await launchChromium();
 }, 60_000);
 afterEach(async () => {
   await page?.context().close();

@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type DemoPage, isNonDecreasing, launchBrowser, openDemoPage } from './helpers/browser.js';
+import { type DemoPage, isNonDecreasing, openDemoPage } from './helpers/browser.js';
+import { launchChromium } from './helpers/chromium.js';
 import { type Harness, startHarness } from './helpers/demo-harness.js';
 import { artifactsDir } from './helpers/paths.js';
 
@@ -15,7 +16,7 @@ beforeAll(async () => {
   // The restart delay is long so that the screenshot below can freeze jobs in every state.
   [harness, browser] = await Promise.all([
     startHarness({ relay: 'embedded', stepMs: 120, restartDelayMs: 8_000 }),
-    launchBrowser(),
+    launchChromium(),
   ]);
   demoPage = await openDemoPage(browser, harness.url);
 }, 180_000);

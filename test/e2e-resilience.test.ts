@@ -1,6 +1,7 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isNonDecreasing, launchBrowser, openDemoPage } from './helpers/browser.js';
+import { isNonDecreasing, openDemoPage } from './helpers/browser.js';
+import { launchChromium } from './helpers/chromium.js';
 import { type Harness, startHarness } from './helpers/demo-harness.js';
 
 let harness: Harness;
@@ -15,7 +16,7 @@ beforeAll(async () => {
       // message is visible again, or the emulator hands the message to the dead poll and attempt 2 is lost.
       visibilitySeconds: 4,
     }),
-    launchBrowser(),
+    launchChromium(),
   ]);
 }, 180_000);
 

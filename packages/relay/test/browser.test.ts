@@ -1,18 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import { createRequire } from 'node:module';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium } from '../../../test/helpers/chromium.js';
 import { APP, type RunningRelay, startRelay } from './helpers.js';
-
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 let running: RunningRelay;
 let browser: Browser;
@@ -40,7 +32,7 @@ async function startPageServer(): Promise<void> {
 beforeAll(async () => {
   running = await startRelay();
   await startPageServer();
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  browser = await launchChromium();
 }, 60_000);
 afterEach(async () => {
   await page?.context().close();
