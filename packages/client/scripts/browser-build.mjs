@@ -129,14 +129,27 @@ export function browserBuildOptions(name, mangleCache) {
   };
 }
 
+/** The shortened property names each bundle chose, kept for the bundles built apart that must use them too. */
+const chosenNames = new Map();
+
+function namesChosenBy(name) {
+  if (!chosenNames.has(name))
+    chosenNames.set(
+      name,
+      build(browserBuildOptions(name)).then((result) => result.mangleCache),
+    );
+  return chosenNames.get(name);
+}
+
 /**
  * Builds one bundle in memory: its output files (`entry` first, then chunks), each with its path relative to
  * `dist/`, and throws if any of them carries zod.
  */
 export async function buildBrowserBundle(name) {
   const { namesOf } = BROWSER_BUNDLES[name] ?? {};
-  const mangleCache = namesOf && (await build(browserBuildOptions(namesOf))).mangleCache;
+  const mangleCache = namesOf && (await namesChosenBy(namesOf));
   const result = await build(browserBuildOptions(name, mangleCache));
+  chosenNames.set(name, Promise.resolve(result.mangleCache));
   const distDir = join(packageDir, 'dist');
   const module = BROWSER_BUNDLES[name].format === 'esm';
   const files = await Promise.all(
